@@ -1,0 +1,138 @@
+package diagnose
+
+import (
+	"sort"
+	"time"
+
+	"tokenscope/app/token"
+)
+
+// Options are the inputs of an analysis besides the text.
+type Options struct {
+	// Now is the instant every time check uses. Required: the caller owns the
+	// clock so tests and the page can pin it.
+	Now time.Time
+	// Leeway is the clock tolerance applied to exp, nbf and iat. SimpleJWT's
+	// default LEEWAY is 0; NextAuth decodes its session with 15 s.
+	Leeway time.Duration
+}
+
+// TokenReport is one decoded token with the facts the page shows about it.
+type TokenReport struct {
+	token.Token
+	Index int
+	// Parent is the index of the token this one was found inside; -1 for
+	// tokens found in the paste itself.
+	Parent int
+	// Role is what the token's name (cookie, JSON field) says it is for.
+	Role token.Role
+	Exp  *token.Instant
+	Iat  *token.Instant
+	Nbf  *token.Instant
+	// Lifetime is exp − iat when both are present.
+	Lifetime  time.Duration
+	SimpleJWT token.SimpleJWT
+}
+
+// Report is the one model every part reads: the page renders it, the export
+// serialises it, and later stages (decryption, probes) add to it.
+type Report struct {
+	Now        time.Time
+	Leeway     time.Duration
+	InputBytes int
+	Tokens     []TokenReport
+	Findings   []Finding
+	// Objects are the JSON objects of the paste, for the session checks.
+	Objects []token.Object
+}
+
+// Run analyses pasted text.
+func Run(text string, opts Options) Report {
+	r := Report{Now: opts.Now, Leeway: opts.Leeway, InputBytes: len(text)}
+	ex := token.Extract(text)
+	r.Objects = ex.Objects
+	for _, c := range ex.Candidates {
+		r.addToken(c, -1)
+	}
+	r.checkInput(text, ex)
+	r.checkObjects(ex.Objects)
+	r.sortFindings()
+	return r
+}
+
+// addToken decodes a candidate, judges it, and descends into tokens nested in
+// its payload.
+func (r *Report) addToken(c token.Candidate, parent int) {
+	t := token.Decode(c)
+	tr := TokenReport{Token: t, Index: len(r.Tokens), Parent: parent, Role: token.RoleOf(c.Source.LeafName())}
+	tr.fillTimes()
+	tr.SimpleJWT = t.SimpleJWTFacts()
+	r.Tokens = append(r.Tokens, tr)
+	r.judgeToken(tr)
+	if parent < 0 {
+		for _, nested := range t.NestedCandidates() {
+			r.addToken(nested, tr.Index)
+		}
+	}
+}
+
+func (tr *TokenReport) fillTimes() {
+	if v, ok := tr.NumericDate("exp"); ok {
+		tr.Exp = &v
+	}
+	if v, ok := tr.NumericDate("iat"); ok {
+		tr.Iat = &v
+	}
+	if v, ok := tr.NumericDate("nbf"); ok {
+		tr.Nbf = &v
+	}
+	if tr.Exp != nil && tr.Iat != nil {
+		tr.Lifetime = tr.Exp.Time.Sub(tr.Iat.Time)
+	}
+}
+
+func (r *Report) add(f Finding) *Finding {
+	r.Findings = append(r.Findings, f)
+	return &r.Findings[len(r.Findings)-1]
+}
+
+// sortFindings puts the worst first; ties keep token order, then emission
+// order, so the page never reshuffles between keystrokes.
+func (r *Report) sortFindings() {
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() < b.Severity.Rank()
+		}
+		return a.Token < b.Token
+	})
+}
+
+// FindingsFor returns the findings about token i, in report order.
+func (r Report) FindingsFor(i int) []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Token == i {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Worst is the highest severity in the report; SeverityOK when it is empty.
+func (r Report) Worst() Severity {
+	if len(r.Findings) == 0 {
+		return SeverityOK
+	}
+	return r.Findings[0].Severity
+}
+
+// Has reports whether any finding carries code.
+func (r Report) Has(code Code) bool {
+	for _, f := range r.Findings {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}

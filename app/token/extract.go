@@ -1,0 +1,249 @@
+package token
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// MaxCandidates bounds how many tokens one paste can yield, so a pathological
+// paste cannot make the page unresponsive.
+const MaxCandidates = 64
+
+// Extraction is everything found in one paste: the token candidates and the
+// JSON objects they sat in (a session or login response whose refresh field is
+// missing is itself evidence, even when it holds no token).
+type Extraction struct {
+	Candidates []Candidate
+	Objects    []Object
+}
+
+// Extract finds every token in text and records where each came from. It
+// accepts what developers copy: a bare JWT (quoted, wrapped over lines,
+// percent-encoded), an Authorization header, a Cookie or Set-Cookie header,
+// DevTools cookie-table rows, a JSON body (alone or after HTTP headers), a URL.
+func Extract(text string) Extraction {
+	var ex extractor
+	ex.run(normalizeNewlines(text))
+	return ex.result
+}
+
+type extractor struct {
+	result Extraction
+	seen   map[string]bool
+}
+
+func (ex *extractor) add(value string, src Source) {
+	if len(ex.result.Candidates) >= MaxCandidates || value == "" {
+		return
+	}
+	key := string(src.Origin) + "\x00" + src.Name + "\x00" + value
+	if ex.seen == nil {
+		ex.seen = map[string]bool{}
+	}
+	if ex.seen[key] {
+		return
+	}
+	ex.seen[key] = true
+	ex.result.Candidates = append(ex.result.Candidates, Candidate{Value: value, Source: src})
+}
+
+func (ex *extractor) run(text string) {
+	trimmed := strings.TrimSpace(text)
+	if trimmed == "" {
+		return
+	}
+	unquoted, quoted := stripQuotes(trimmed)
+	if ex.tryJSON(unquoted, 1) {
+		return
+	}
+	if value, repairs, ok := bareToken(unquoted); ok {
+		if quoted {
+			repairs = append([]string{"quotes"}, repairs...)
+		}
+		ex.add(value, Source{Origin: OriginRaw, Line: 1, Repairs: repairs})
+		return
+	}
+	ex.scanLines(text)
+}
+
+// tryJSON parses text as one JSON document; reports whether it was one.
+func (ex *extractor) tryJSON(text string, line int) bool {
+	if text == "" || (text[0] != '{' && text[0] != '[') {
+		return false
+	}
+	root, ok := parseJSON(text)
+	if !ok {
+		return false
+	}
+	ex.walkJSON(root, "", line)
+	return true
+}
+
+var (
+	setCookieRe = regexp.MustCompile(`(?i)\bset-cookie:\s*(.*)$`)
+	cookieRe    = regexp.MustCompile(`(?i)(?:\bcookie:|(?:^|\s)(?:-b|--cookie)\s)\s*['"]?(.*?)['"]?\s*\\?$`)
+	bearerRe    = regexp.MustCompile(`(?i)\bbearer\s+([^\s"'\\,;]+)`)
+	urlRe       = regexp.MustCompile(`https?://[^\s"'<>]+`)
+	jwtLikeRe   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,3}`)
+)
+
+// scanLines handles mixed text: headers, curl commands, cookie tables, and a
+// JSON body following them.
+func (ex *extractor) scanLines(text string) {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		n := i + 1
+		if ex.scanLine(line, n) {
+			continue
+		}
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+			rest := strings.Join(lines[i:], "\n")
+			if root, ok := parseJSONPrefix(strings.TrimSpace(rest)); ok {
+				ex.walkJSON(root, "", n)
+				return
+			}
+		}
+		for _, m := range jwtLikeRe.FindAllString(line, -1) {
+			ex.add(m, Source{Origin: OriginRaw, Line: n})
+		}
+	}
+}
+
+// scanLine recognises one structured line; reports whether it consumed it.
+func (ex *extractor) scanLine(line string, n int) bool {
+	if m := setCookieRe.FindStringSubmatch(line); m != nil {
+		ex.addCookies(parseSetCookie(m[1]), OriginSetCookie, n)
+		return true
+	}
+	if m := cookieRe.FindStringSubmatch(line); m != nil {
+		ex.addCookies(parseCookieHeader(m[1]), OriginCookie, n)
+		return true
+	}
+	if m := bearerRe.FindStringSubmatch(line); m != nil {
+		value, repairs := repairValue(m[1])
+		ex.add(value, Source{Origin: OriginBearer, Line: n, Repairs: repairs})
+		return true
+	}
+	if urls := urlRe.FindAllString(line, -1); len(urls) > 0 && ex.addURLTokens(urls, n) {
+		return true
+	}
+	if cookies, ok := parseCookieTableRow(line); ok {
+		ex.addCookies(cookies, OriginCookie, n)
+		return true
+	}
+	if looksLikeCookieList(line) {
+		ex.addCookies(parseCookieHeader(line), OriginCookie, n)
+		return true
+	}
+	return false
+}
+
+func (ex *extractor) addCookies(cookies []cookie, origin Origin, line int) {
+	for _, c := range joinChunks(cookies) {
+		if !isTokenCookie(c) {
+			continue
+		}
+		value, repairs := repairValue(c.value)
+		ex.add(value, Source{
+			Origin: origin, Name: c.name, Line: line, Repairs: repairs,
+			Chunks: c.chunks, MissingChunks: c.missing, StaleBare: c.staleBare,
+		})
+	}
+}
+
+// addURLTokens takes token-looking query and fragment parameters.
+func (ex *extractor) addURLTokens(raw []string, line int) bool {
+	found := false
+	for _, r := range raw {
+		u, err := url.Parse(r)
+		if err != nil {
+			continue
+		}
+		found = ex.addParams(u.RawQuery, OriginQuery, line) || found
+		found = ex.addParams(u.Fragment, OriginFragment, line) || found
+	}
+	return found
+}
+
+func (ex *extractor) addParams(raw string, origin Origin, line int) bool {
+	values, err := url.ParseQuery(raw)
+	if err != nil && len(values) == 0 {
+		return false
+	}
+	found := false
+	for _, key := range sortedKeys(values) {
+		for _, v := range values[key] {
+			if IsTokenKey(key) && strings.Contains(v, ".") || looksLikeJWT(v) {
+				ex.add(strings.TrimSpace(v), Source{Origin: origin, Name: key, Line: line})
+				found = true
+			}
+		}
+	}
+	return found
+}
+
+// bareToken reports whether text is nothing but one token, possibly wrapped
+// over several lines or percent-encoded, and returns it repaired.
+func bareToken(text string) (string, []string, bool) {
+	var repairs []string
+	compact := strings.Join(strings.Fields(text), "")
+	if compact != text {
+		repairs = append(repairs, "line breaks")
+	}
+	if compact == "" || strings.ContainsAny(compact, `;:{}[]"'<>,()`) || !strings.Contains(compact, ".") {
+		return "", nil, false
+	}
+	if looksLikeCookieList(compact) && !strings.HasPrefix(compact, "eyJ") {
+		return "", nil, false
+	}
+	if !strings.HasPrefix(compact, "eyJ") && !hasTokenDots(compact) {
+		return "", nil, false
+	}
+	value, more := repairValue(compact)
+	return value, append(repairs, more...), true
+}
+
+// repairValue undoes percent-encoding and stray quotes from copy-paste.
+func repairValue(v string) (string, []string) {
+	var repairs []string
+	if u, q := stripQuotes(strings.TrimSpace(v)); q {
+		v, repairs = u, append(repairs, "quotes")
+	}
+	if strings.Contains(v, "%") {
+		if dec, err := url.PathUnescape(v); err == nil && dec != v {
+			v, repairs = dec, append(repairs, "percent-encoding")
+		}
+	}
+	return v, repairs
+}
+
+// stripQuotes removes one pair of matching surrounding quotes or backticks.
+func stripQuotes(s string) (string, bool) {
+	if len(s) >= 2 {
+		first, last := s[0], s[len(s)-1]
+		if first == last && (first == '"' || first == '\'' || first == '`') {
+			return strings.TrimSpace(s[1 : len(s)-1]), true
+		}
+	}
+	return s, false
+}
+
+func normalizeNewlines(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// hasTokenDots reports the JWS (2 dots) or JWE (4 dots) shape.
+func hasTokenDots(s string) bool {
+	n := strings.Count(s, ".")
+	return n == 2 || n == 4
+}
+
+// looksLikeJWT is the cheap test used on arbitrary values: a base64url JSON
+// header ("eyJ" is `{"`) and the JWS or JWE dot count.
+func looksLikeJWT(s string) bool {
+	return strings.HasPrefix(strings.TrimSpace(s), "eyJ") && hasTokenDots(strings.TrimSpace(s))
+}

@@ -1,0 +1,46 @@
+package ui
+
+import "time"
+
+// Env is what the inspector needs from the browser. The wasm/ edge provides
+// the real implementation; native tests pass a fake. Keeping syscall/js out of
+// app/ means every component here builds and tests with plain `go test`.
+type Env struct {
+	// Now is the clock every analysis reads. Tests pin it.
+	Now func() time.Time
+	// Zone names the viewer's time zone ("Europe/Berlin") and gives the
+	// location used to show local times.
+	Zone Zone
+	// Clipboard receives text from the copy buttons.
+	Clipboard Clipboard
+}
+
+// Zone is the viewer's time zone.
+type Zone interface {
+	// Name is the IANA name when the browser knows it, else a "UTC+1" label.
+	Name() string
+	// Location converts instants to the viewer's wall clock.
+	Location() *time.Location
+}
+
+// Clipboard writes text to the system clipboard.
+type Clipboard interface {
+	WriteText(text string) error
+}
+
+// FixedZone is a Zone with a known name and location; used natively and in tests.
+type FixedZone struct {
+	ZoneName string
+	Loc      *time.Location
+}
+
+// Name implements Zone.
+func (z FixedZone) Name() string { return z.ZoneName }
+
+// Location implements Zone.
+func (z FixedZone) Location() *time.Location {
+	if z.Loc == nil {
+		return time.UTC
+	}
+	return z.Loc
+}
