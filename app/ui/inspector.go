@@ -1,20 +1,199 @@
 package ui
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"strconv"
+	"time"
 
-// Inspector is the whole page: paste box, findings, token cards.
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"tokenscope/app/diagnose"
+)
+
+// debounce is how long typing must pause before the paste is re-analysed.
+// A paste (a jump of many characters) is analysed at once.
+const debounce = 150 * time.Millisecond
+
+// pasteJump is the change in length that counts as a paste, not typing.
+const pasteJump = 16
+
+// Inspector is the whole page: paste box, settings, findings, token cards.
+// Everything it holds lives in memory only: nothing pasted is written to
+// storage, the URL or the console.
 type Inspector struct {
 	app.Compo
 	env Env
+
+	input      string
+	leeway     time.Duration
+	report     diagnose.Report
+	analysed   bool
+	generation int
+	exportOpen bool
+	status     string
 }
 
 // NewInspector returns the page component wired to env.
-func NewInspector(env Env) *Inspector { return &Inspector{env: env} }
+func NewInspector(env Env) *Inspector {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Zone == nil {
+		env.Zone = FixedZone{ZoneName: "UTC", Loc: time.UTC}
+	}
+	return &Inspector{env: env}
+}
+
+// SetInput analyses text at once, as if it had been pasted. The page and the
+// golden tests share this path.
+func (in *Inspector) SetInput(text string) {
+	in.input = text
+	in.analyse()
+}
+
+// SetLeeway changes the clock tolerance and re-analyses.
+func (in *Inspector) SetLeeway(d time.Duration) {
+	in.leeway = d
+	in.analyse()
+}
+
+// Report is the current analysis.
+func (in *Inspector) Report() diagnose.Report { return in.report }
+
+func (in *Inspector) analyse() {
+	in.report = diagnose.Run(in.input, diagnose.Options{Now: in.env.Now(), Leeway: in.leeway})
+	in.analysed = in.input != ""
+}
+
+func (in *Inspector) onInput(ctx app.Context, e app.Event) {
+	text := ctx.JSSrc().Get("value").String()
+	jump := len(text) - len(in.input)
+	in.input = text
+	in.generation++
+	if jump > pasteJump || jump < -pasteJump {
+		in.analyse()
+		return
+	}
+	gen := in.generation
+	ctx.After(debounce, func(ctx app.Context) {
+		if gen == in.generation {
+			in.analyse()
+		}
+	})
+}
+
+func (in *Inspector) onLeeway(ctx app.Context, e app.Event) {
+	secs, err := strconv.Atoi(ctx.JSSrc().Get("value").String())
+	if err != nil || secs < 0 {
+		secs = 0
+	}
+	in.SetLeeway(time.Duration(secs) * time.Second)
+}
+
+func (in *Inspector) onRecheck(ctx app.Context, e app.Event) {
+	in.analyse()
+	in.status = "Re-checked at " + diagnose.UTC(in.report.Now)
+}
+
+func (in *Inspector) onToggleExport(ctx app.Context, e app.Event) {
+	in.exportOpen = !in.exportOpen
+}
+
+// copyText writes to the clipboard off the UI goroutine and announces the
+// result in the live region, so screen-reader users hear it too.
+func (in *Inspector) copyText(what, text string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		clip := in.env.Clipboard
+		ctx.Async(func() {
+			msg := "Copied " + what
+			if clip == nil {
+				msg = "Clipboard is not available here"
+			} else if err := clip.WriteText(text); err != nil {
+				msg = "Copy failed: " + err.Error()
+			}
+			ctx.Dispatch(func(ctx app.Context) { in.status = msg })
+		})
+	}
+}
 
 // Render implements app.Composer.
 func (in *Inspector) Render() app.UI {
-	return app.Main().Body(
-		app.Label().For("input").Text("Paste a token, header, cookie or JSON"),
-		app.Textarea().ID("input"),
+	return app.Div().ID("inspector").Body(
+		in.renderHeader(),
+		app.Main().Body(
+			in.renderPaste(),
+			in.renderSettings(),
+			app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
+			app.If(in.analysed, func() app.UI { return in.renderResults() }),
+		),
+		renderFooter(),
+	)
+}
+
+func (in *Inspector) renderHeader() app.UI {
+	return app.Header().Class("masthead").Body(
+		app.H1().Text("tokenscope"),
+		app.P().Class("tagline").Text("Decode and diagnose JWTs, NextAuth / Auth.js sessions and Django SimpleJWT tokens. Everything runs in this page: nothing you paste leaves it."),
+	)
+}
+
+func (in *Inspector) renderPaste() app.UI {
+	return app.Section().Class("paste").Body(
+		app.Label().For("input").Text("Paste a token, an Authorization or Cookie header, a Set-Cookie line, or a JSON response"),
+		app.Textarea().
+			ID("input").
+			Rows(7).
+			Spellcheck(false).
+			AutoFocus(true).
+			Attr("autocomplete", "off").
+			Attr("autocapitalize", "off").
+			Placeholder("eyJhbGciOi…   or   Cookie: next-auth.session-token=…   or   {\"access\": \"…\", \"refresh\": \"…\"}").
+			Aria("describedby", "input-help").
+			OnInput(in.onInput),
+		app.P().ID("input-help").Class("help").Text("Analysed as you type. Accepts raw JWTs (quoted or wrapped), Bearer headers, Cookie headers with chunked session cookies, DevTools cookie rows, /api/auth/session and Django login JSON, and URLs with tokens."),
+	)
+}
+
+func (in *Inspector) renderSettings() app.UI {
+	now := in.report.Now
+	if now.IsZero() {
+		now = in.env.Now()
+	}
+	return app.Section().Class("settings").Aria("label", "Analysis settings").Body(
+		app.Div().Class("setting").Body(
+			app.Label().For("leeway").Text("Leeway (seconds)"),
+			app.Input().ID("leeway").Type("number").Min(0).Max(86400).Step(1).
+				Value(strconv.Itoa(int(in.leeway/time.Second))).
+				Aria("describedby", "leeway-help").
+				OnChange(in.onLeeway),
+			app.Span().ID("leeway-help").Class("help").Text("SimpleJWT's default LEEWAY is 0 s; NextAuth decodes sessions with 15 s."),
+		),
+		app.Div().Class("setting clock").Body(
+			app.Span().Text("Clock used: "),
+			app.Time().ID("clock").DateTime(now.UTC().Format(time.RFC3339)).Text(diagnose.UTC(now)),
+			app.Span().Class("local").Text(" · "+formatLocal(now, in.env.Zone)),
+			app.Button().ID("recheck").Type("button").Text("Re-check now").OnClick(in.onRecheck),
+		),
+		app.Div().Class("setting").Body(
+			app.Button().ID("export").Type("button").
+				Aria("expanded", strconv.FormatBool(in.exportOpen)).
+				Aria("controls", "export-panel").
+				Disabled(!in.analysed).
+				Text("Export report (Markdown)").
+				OnClick(in.onToggleExport),
+		),
+	)
+}
+
+func (in *Inspector) renderResults() app.UI {
+	return app.Div().Class("results").Body(
+		app.If(in.exportOpen, func() app.UI { return in.renderExport() }),
+		renderFindings(in.report),
+		in.renderTokens(),
+	)
+}
+
+func renderFooter() app.UI {
+	return app.Footer().Class("footer").Body(
+		app.P().Text("tokenscope makes no network request while decoding and stores nothing you paste. Works offline after the first visit."),
 	)
 }

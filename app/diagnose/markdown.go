@@ -1,0 +1,90 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+
+	"tokenscope/app/token"
+)
+
+// Markdown renders the report for a GitHub issue. Signatures and encrypted
+// payloads are removed, so the exported text cannot be replayed as a token;
+// claims stay, because they are the evidence.
+func Markdown(r Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## tokenscope report\n\n")
+	fmt.Fprintf(&b, "- Clock: %s (leeway %s)\n- Input: %d bytes, %d token(s)\n\n", UTC(r.Now), r.Leeway, r.InputBytes, len(r.Tokens))
+	writeFindingsTable(&b, r)
+	for i := range r.Tokens {
+		writeToken(&b, r, i)
+	}
+	b.WriteString("_Signatures and encrypted payloads removed by tokenscope._\n")
+	return b.String()
+}
+
+func writeFindingsTable(b *strings.Builder, r Report) {
+	b.WriteString("### Findings\n\n")
+	if len(r.Findings) == 0 {
+		b.WriteString("None.\n\n")
+		return
+	}
+	b.WriteString("| Severity | Code | Token | Finding |\n|---|---|---|---|\n")
+	for _, f := range r.Findings {
+		tok := "—"
+		if f.Token >= 0 {
+			tok = fmt.Sprint(f.Token + 1)
+		}
+		fmt.Fprintf(b, "| %s | `%s` | %s | %s |\n", f.Severity, f.Code, tok, cell(f.Title))
+	}
+	b.WriteString("\n")
+}
+
+func writeToken(b *strings.Builder, r Report, i int) {
+	t := r.Tokens[i]
+	fmt.Fprintf(b, "### Token %d — %s %s\n\n", i+1, t.Form, t.Alg)
+	fmt.Fprintf(b, "- Source: %s\n", t.Source.Describe())
+	if t.Parent >= 0 {
+		fmt.Fprintf(b, "- Inside token %d at `%s`\n", t.Parent+1, t.Source.Name)
+	}
+	fmt.Fprintf(b, "- Redacted: `%s`\n", Redact(t.Token))
+	if len(t.Header) > 0 {
+		fmt.Fprintf(b, "\nHeader:\n\n```json\n%s\n```\n", membersJSON(t.Header))
+	}
+	if len(t.Claims) > 0 {
+		fmt.Fprintf(b, "\nClaims:\n\n```json\n%s\n```\n", membersJSON(t.Claims))
+	}
+	b.WriteString("\n")
+}
+
+// Redact keeps what is safe to share: a JWS's header and payload with the
+// signature replaced, a JWE's header alone.
+func Redact(t token.Token) string {
+	if len(t.Segments) == 0 {
+		return "<empty>"
+	}
+	switch t.Form {
+	case token.FormJWE:
+		return t.Segments[0].Text + ".<encrypted key, iv, ciphertext and tag removed>"
+	case token.FormJWS:
+		return t.Segments[0].Text + "." + t.Segments[1].Text + ".<signature removed>"
+	}
+	return fmt.Sprintf("<unreadable token, %d characters, not included>", len(t.Raw))
+}
+
+// membersJSON re-emits members in order with their raw values, one a line.
+func membersJSON(ms []token.Member) string {
+	lines := make([]string, len(ms))
+	for i, m := range ms {
+		sep := ","
+		if i == len(ms)-1 {
+			sep = ""
+		}
+		lines[i] = fmt.Sprintf("  %q: %s%s", m.Key, m.Raw, sep)
+	}
+	return "{\n" + strings.Join(lines, "\n") + "\n}"
+}
+
+func cell(s string) string {
+	s = strings.ReplaceAll(s, "|", "\\|")
+	return strings.ReplaceAll(s, "\n", " ")
+}

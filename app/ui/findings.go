@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"tokenscope/app/diagnose"
+)
+
+// renderFindings lists every finding, worst first. Each carries
+// data-code and data-severity: outside tests and users' scripts rely on them.
+func renderFindings(r diagnose.Report) app.UI {
+	return app.Section().ID("findings").Aria("labelledby", "findings-title").Body(
+		app.H2().ID("findings-title").Text(findingsTitle(r)),
+		app.If(len(r.Findings) == 0, func() app.UI {
+			return app.P().Class("empty").Text("Nothing to report.")
+		}),
+		app.Ul().Class("findings").Body(
+			app.Range(r.Findings).Slice(func(i int) app.UI {
+				return renderFinding(i, r.Findings[i], r)
+			}),
+		),
+	)
+}
+
+func findingsTitle(r diagnose.Report) string {
+	counts := map[diagnose.Severity]int{}
+	for _, f := range r.Findings {
+		counts[f.Severity]++
+	}
+	title := "Findings"
+	if n := counts[diagnose.SeverityError]; n > 0 {
+		title += " · " + plural(n, "error")
+	}
+	if n := counts[diagnose.SeverityWarn]; n > 0 {
+		title += " · " + plural(n, "warning")
+	}
+	return title
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func renderFinding(i int, f diagnose.Finding, r diagnose.Report) app.UI {
+	return app.Li().
+		ID("finding-"+strconv.Itoa(i)).
+		Class("finding", "sev-"+string(f.Severity)).
+		DataSet("code", string(f.Code)).
+		DataSet("severity", string(f.Severity)).
+		Body(
+			app.Div().Class("finding-head").Body(
+				app.Span().Class("badge", "sev-"+string(f.Severity)).Text(severityLabel(f.Severity)),
+				app.Code().Class("code").Text(string(f.Code)),
+				app.If(f.Token >= 0, func() app.UI {
+					return app.A().Class("token-ref").Href("#token-"+strconv.Itoa(f.Token)).Text(tokenLabel(r, f.Token))
+				}),
+			),
+			app.P().Class("finding-title").Text(f.Title),
+			app.If(f.Detail != "", func() app.UI { return app.P().Class("detail").Text(f.Detail) }),
+			app.If(f.Fix != "", func() app.UI {
+				return app.P().Class("fix").Body(app.Strong().Text("Fix: "), app.Span().Text(f.Fix))
+			}),
+			app.If(len(f.Evidence) > 0, func() app.UI { return renderEvidence(f.Evidence) }),
+		)
+}
+
+func renderEvidence(ev []diagnose.Evidence) app.UI {
+	return app.Dl().Class("evidence").Body(
+		app.Range(ev).Slice(func(i int) app.UI {
+			return app.Div().Body(
+				app.Dt().Text(ev[i].Name),
+				app.Dd().Body(app.Code().Text(ev[i].Value)),
+			)
+		}),
+	)
+}
+
+func severityLabel(s diagnose.Severity) string {
+	switch s {
+	case diagnose.SeverityError:
+		return "Error"
+	case diagnose.SeverityWarn:
+		return "Warning"
+	case diagnose.SeverityInfo:
+		return "Info"
+	default:
+		return "OK"
+	}
+}
+
+// tokenLabel is how findings and cards name a token: "token 1", "token 1.2".
+func tokenLabel(r diagnose.Report, i int) string {
+	if i < 0 || i >= len(r.Tokens) {
+		return ""
+	}
+	return "token " + tokenNumber(r, i)
+}
+
+func tokenNumber(r diagnose.Report, i int) string {
+	t := r.Tokens[i]
+	if t.Parent < 0 {
+		n := 0
+		for _, o := range r.Tokens[:i+1] {
+			if o.Parent < 0 {
+				n++
+			}
+		}
+		return strconv.Itoa(n)
+	}
+	n := 0
+	for _, o := range r.Tokens[:i+1] {
+		if o.Parent == t.Parent {
+			n++
+		}
+	}
+	return tokenNumber(r, t.Parent) + "." + strconv.Itoa(n)
+}

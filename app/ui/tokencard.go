@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"tokenscope/app/diagnose"
+	"tokenscope/app/token"
+)
+
+func (in *Inspector) renderTokens() app.UI {
+	r := in.report
+	if len(r.Tokens) == 0 {
+		return app.Text("")
+	}
+	return app.Section().ID("tokens").Aria("labelledby", "tokens-title").Body(
+		app.H2().ID("tokens-title").Text("Tokens ("+strconv.Itoa(len(r.Tokens))+")"),
+		app.Range(r.Tokens).Slice(func(i int) app.UI { return in.renderTokenCard(i) }),
+	)
+}
+
+func (in *Inspector) renderTokenCard(i int) app.UI {
+	r := in.report
+	t := r.Tokens[i]
+	class := []string{"token", "worst-" + string(worstFor(r, i))}
+	if t.Parent >= 0 {
+		class = append(class, "nested")
+	}
+	return app.Article().
+		ID("token-"+strconv.Itoa(i)).
+		Class(class...).
+		DataSet("token-index", i).
+		DataSet("form", string(t.Form)).
+		Aria("labelledby", "token-title-"+strconv.Itoa(i)).
+		Body(
+			app.H3().ID("token-title-"+strconv.Itoa(i)).Text(cardTitle(r, i)),
+			app.P().Class("source").Text(sourceText(r, i)),
+			renderSegments(t.Token),
+			in.renderCopyButtons(t),
+			renderFindingChips(r, i),
+			app.If(len(t.Header) > 0, func() app.UI { return renderMembers("Header", t.Header, nil) }),
+			app.If(len(t.Claims) > 0, func() app.UI {
+				return renderMembers("Payload claims", t.Claims, func(m token.Member) string { return in.explainClaim(t, m) })
+			}),
+			app.If(t.Lifetime > 0, func() app.UI {
+				return app.P().Class("lifetime").Text("Lifetime (exp − iat): " + diagnose.Span(t.Lifetime))
+			}),
+		)
+}
+
+func cardTitle(r diagnose.Report, i int) string {
+	t := r.Tokens[i]
+	parts := []string{"Token " + tokenNumber(r, i), string(t.Form)}
+	if t.Alg != "" {
+		parts = append(parts, t.Alg)
+	}
+	if t.Enc != "" {
+		parts = append(parts, t.Enc)
+	}
+	if typ := t.SimpleJWT.TokenType; typ != "" {
+		parts = append(parts, "SimpleJWT "+typ)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func sourceText(r diagnose.Report, i int) string {
+	t := r.Tokens[i]
+	s := "From the " + t.Source.Describe()
+	if t.Parent >= 0 {
+		s = "Inside " + tokenLabel(r, t.Parent) + " at " + t.Source.Name
+	}
+	if t.Source.Line > 1 {
+		s += ", line " + strconv.Itoa(t.Source.Line)
+	}
+	if t.Role != token.RoleUnknown {
+		s += " · the name says: " + string(t.Role) + " token"
+	}
+	return s
+}
+
+func worstFor(r diagnose.Report, i int) diagnose.Severity {
+	worst := diagnose.SeverityOK
+	for _, f := range r.FindingsFor(i) {
+		if f.Severity.Rank() < worst.Rank() {
+			worst = f.Severity
+		}
+	}
+	return worst
+}
+
+// renderSegments shows the token with each segment coloured, and the
+// character a Problem blames highlighted in place.
+func renderSegments(t token.Token) app.UI {
+	return app.Pre().Class("raw").Aria("label", "token segments").Body(
+		app.Code().Body(
+			app.Range(t.Segments).Slice(func(i int) app.UI {
+				seg := t.Segments[i]
+				return app.Span().Body(
+					app.If(i > 0, func() app.UI { return app.Span().Class("dot").Text(".") }),
+					app.Span().
+						Class("seg", "seg-"+strconv.Itoa(i)).
+						Title(seg.Name).
+						Body(segmentText(seg, problemFor(t, seg.Name))...),
+				)
+			}),
+		),
+	)
+}
+
+func problemFor(t token.Token, segment string) *token.Problem {
+	for i := range t.Problems {
+		if t.Problems[i].Segment == segment && t.Problems[i].Offset >= 0 {
+			return &t.Problems[i]
+		}
+	}
+	return nil
+}
+
+func segmentText(seg token.Segment, p *token.Problem) []app.UI {
+	if p == nil || p.Offset >= len(seg.Text) {
+		return []app.UI{app.Text(seg.Text)}
+	}
+	end := p.Offset + 1
+	if p.Char != "" {
+		end = p.Offset + len(p.Char)
+	}
+	return []app.UI{
+		app.Text(seg.Text[:p.Offset]),
+		app.Mark().Class("bad").Title(p.Message).Text(seg.Text[p.Offset:end]),
+		app.Text(seg.Text[end:]),
+	}
+}
+
+func (in *Inspector) renderCopyButtons(t diagnose.TokenReport) app.UI {
+	n := strconv.Itoa(t.Index)
+	return app.Div().Class("copy").Body(
+		app.Button().Type("button").ID("copy-token-"+n).Text("Copy token").OnClick(in.copyText("the token", t.Raw)),
+		app.If(len(t.Header) > 0, func() app.UI {
+			return app.Button().Type("button").Text("Copy header JSON").OnClick(in.copyText("the header JSON", prettyJSON(t.Segments[0].Decoded)))
+		}),
+		app.If(len(t.Claims) > 0, func() app.UI {
+			return app.Button().Type("button").Text("Copy payload JSON").OnClick(in.copyText("the payload JSON", prettyJSON(t.Segments[1].Decoded)))
+		}),
+	)
+}
+
+func prettyJSON(raw []byte) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if enc.Encode(json.RawMessage(raw)) != nil {
+		return string(raw)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func renderFindingChips(r diagnose.Report, i int) app.UI {
+	var links []app.UI
+	for idx, f := range r.Findings {
+		if f.Token == i {
+			links = append(links, app.A().Class("chip", "sev-"+string(f.Severity)).
+				Href("#finding-"+strconv.Itoa(idx)).Text(string(f.Code)))
+		}
+	}
+	if len(links) == 0 {
+		return app.Text("")
+	}
+	return app.P().Class("chips").Body(links...)
+}
+
+// renderMembers is the header or claims table; explain adds the third column.
+func renderMembers(caption string, members []token.Member, explain func(token.Member) string) app.UI {
+	return app.Table().Class("members").Body(
+		app.Caption().Text(caption),
+		app.THead().Body(app.Tr().Body(
+			app.Th().Scope("col").Text("Name"),
+			app.Th().Scope("col").Text("Value"),
+			app.If(explain != nil, func() app.UI { return app.Th().Scope("col").Text("Meaning") }),
+		)),
+		app.TBody().Body(
+			app.Range(members).Slice(func(i int) app.UI {
+				m := members[i]
+				return app.Tr().DataSet("claim", m.Key).Body(
+					app.Th().Scope("row").Body(app.Code().Text(m.Key)),
+					app.Td().Class("value", "kind-"+string(m.Kind)).Body(app.Code().Text(m.Text())),
+					app.If(explain != nil, func() app.UI { return app.Td().Class("meaning").Text(explain(m)) }),
+				)
+			}),
+		),
+	)
+}
