@@ -185,23 +185,26 @@ func (ex *extractor) addParams(raw string, origin Origin, line int) bool {
 }
 
 // bareToken reports whether text is nothing but one token, possibly wrapped
-// over several lines or percent-encoded, and returns it repaired.
+// over several lines or percent-encoded, and returns it repaired. Words
+// separated by spaces on one line are prose, not a wrapped token.
 func bareToken(text string) (string, []string, bool) {
 	var repairs []string
+	for _, line := range strings.Split(text, "\n") {
+		if len(strings.Fields(line)) > 1 {
+			return "", nil, false
+		}
+	}
 	compact := strings.Join(strings.Fields(text), "")
 	if compact != text {
 		repairs = append(repairs, "line breaks")
 	}
-	if compact == "" || strings.ContainsAny(compact, `;:{}[]"'<>,()`) || !strings.Contains(compact, ".") {
-		return "", nil, false
-	}
-	if looksLikeCookieList(compact) && !strings.HasPrefix(compact, "eyJ") {
-		return "", nil, false
-	}
-	if !strings.HasPrefix(compact, "eyJ") && !hasTokenDots(compact) {
-		return "", nil, false
-	}
 	value, more := repairValue(compact)
+	if value == "" || strings.ContainsAny(value, `;:{}[]"'<>,()`) || !strings.Contains(value, ".") {
+		return "", nil, false
+	}
+	if !strings.HasPrefix(value, "eyJ") && (!hasTokenDots(value) || looksLikeCookieList(value)) {
+		return "", nil, false
+	}
 	return value, append(repairs, more...), true
 }
 

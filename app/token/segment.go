@@ -69,7 +69,7 @@ func parseSegmentJSON(name string, decoded []byte) ([]Member, *Problem) {
 		offset := -1
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			offset = int(se.Offset)
+			offset = max(0, int(se.Offset)-1) // Offset counts bytes read, the culprit included
 		}
 		msg := "it decodes, but not to valid JSON: " + err.Error()
 		if offset >= 0 {
