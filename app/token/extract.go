@@ -189,10 +189,17 @@ func (ex *extractor) addParams(raw string, origin Origin, line int) bool {
 // separated by spaces on one line are prose, not a wrapped token.
 func bareToken(text string) (string, []string, bool) {
 	var repairs []string
+	whole := 0
 	for _, line := range strings.Split(text, "\n") {
 		if len(strings.Fields(line)) > 1 {
 			return "", nil, false
 		}
+		if looksLikeJWT(line) {
+			whole++
+		}
+	}
+	if whole > 1 {
+		return "", nil, false // one token a line, not one token wrapped
 	}
 	compact := strings.Join(strings.Fields(text), "")
 	if compact != text {

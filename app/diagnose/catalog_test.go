@@ -1,0 +1,62 @@
+package diagnose_test
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"tokenscope/app/diagnose"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and docs/findings.md")
+
+const findingsDoc = "../../docs/findings.md"
+
+// catalogMarkdown is docs/findings.md: generated from diagnose.Catalog so the
+// documented table and the emitted codes cannot drift apart.
+func catalogMarkdown() string {
+	var b strings.Builder
+	b.WriteString("# Finding codes\n\n")
+	b.WriteString("Every finding tokenscope shows carries one of these codes (in the page beside the finding, and as `data-code` on its element). Codes are stable: once shipped they are never renamed. Severities are `error`, `warn`, `info` and `ok`.\n\n")
+	b.WriteString("This file is generated from `app/diagnose/codes.go` by `go test ./app/diagnose -run TestFindingsDoc -update`; a test fails when they differ.\n\n")
+	b.WriteString("| Code | Usual severity | Meaning |\n|---|---|---|\n")
+	for _, c := range diagnose.Catalog {
+		b.WriteString("| `" + string(c.Code) + "` | " + string(c.Severity) + " | " + strings.ReplaceAll(c.Meaning, "|", "\\|") + " |\n")
+	}
+	return b.String()
+}
+
+func TestFindingsDoc(t *testing.T) {
+	want := catalogMarkdown()
+	if *update {
+		if err := os.WriteFile(findingsDoc, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(findingsDoc)
+	if err != nil {
+		t.Fatalf("reading %s: %v (run with -update)", findingsDoc, err)
+	}
+	if string(got) != want {
+		t.Errorf("%s is out of date with diagnose.Catalog: run go test ./app/diagnose -run TestFindingsDoc -update", findingsDoc)
+	}
+}
+
+func TestCatalogHasNoDuplicates(t *testing.T) {
+	seen := map[diagnose.Code]bool{}
+	for _, c := range diagnose.Catalog {
+		if seen[c.Code] {
+			t.Errorf("duplicate code %s", c.Code)
+		}
+		seen[c.Code] = true
+		if c.Meaning == "" {
+			t.Errorf("code %s has no meaning", c.Code)
+		}
+	}
+	for _, required := range []diagnose.Code{"input.no_token", "jwt.malformed", "jwt.alg_none", "jwt.expired", "jwt.not_yet_valid", "jwt.issued_in_future", "jwt.no_expiry", "simplejwt.wrong_token_type", "session.refresh_missing"} {
+		if !seen[required] {
+			t.Errorf("required code %s missing", required)
+		}
+	}
+}
