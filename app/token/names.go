@@ -23,7 +23,7 @@ var fieldRoles = map[string]Role{
 	"token": RoleAccess, "authtoken": RoleAccess, "bearer": RoleAccess,
 	"refresh": RoleRefresh, "refreshtoken": RoleRefresh, "backendrefresh": RoleRefresh,
 	"backendrefreshtoken": RoleRefresh, "refreshjwt": RoleRefresh,
-	"idtoken": RoleID,
+	"idtoken":      RoleID,
 	"sessiontoken": RoleSession,
 }
 

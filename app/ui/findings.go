@@ -57,7 +57,7 @@ func renderFinding(i int, f diagnose.Finding, r diagnose.Report) app.UI {
 				app.Span().Class("badge", "sev-"+string(f.Severity)).Text(severityLabel(f.Severity)),
 				app.Code().Class("code").Text(string(f.Code)),
 				app.If(f.Token >= 0, func() app.UI {
-					return app.A().Class("token-ref").Href("#token-"+strconv.Itoa(f.Token)).Text(tokenLabel(r, f.Token))
+					return app.A().Class("token-ref").Href("#token-" + strconv.Itoa(f.Token)).Text(tokenLabel(r, f.Token))
 				}),
 			),
 			app.P().Class("finding-title").Text(f.Title),

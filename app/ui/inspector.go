@@ -146,7 +146,7 @@ func (in *Inspector) renderPaste() app.UI {
 			AutoFocus(true).
 			Attr("autocomplete", "off").
 			Attr("autocapitalize", "off").
-			Placeholder("eyJhbGciOi…   or   Cookie: next-auth.session-token=…   or   {\"access\": \"…\", \"refresh\": \"…\"}").
+			Placeholder("eyJhbGciOi…   or   Cookie: next-auth.session-token=…   or   a JSON body").
 			Aria("describedby", "input-help").
 			OnInput(in.onInput),
 		app.P().ID("input-help").Class("help").Text("Analysed as you type. Accepts raw JWTs (quoted or wrapped), Bearer headers, Cookie headers with chunked session cookies, DevTools cookie rows, /api/auth/session and Django login JSON, and URLs with tokens."),
@@ -173,14 +173,7 @@ func (in *Inspector) renderSettings() app.UI {
 			app.Span().Class("local").Text(" · "+formatLocal(now, in.env.Zone)),
 			app.Button().ID("recheck").Type("button").Text("Re-check now").OnClick(in.onRecheck),
 		),
-		app.Div().Class("setting").Body(
-			app.Button().ID("export").Type("button").
-				Aria("expanded", strconv.FormatBool(in.exportOpen)).
-				Aria("controls", "export-panel").
-				Disabled(!in.analysed).
-				Text("Export report (Markdown)").
-				OnClick(in.onToggleExport),
-		),
+		app.Div().Class("setting").Body(in.renderExportButton()),
 	)
 }
 
@@ -196,4 +189,18 @@ func renderFooter() app.UI {
 	return app.Footer().Class("footer").Body(
 		app.P().Text("tokenscope makes no network request while decoding and stores nothing you paste. Works offline after the first visit."),
 	)
+}
+
+func (in *Inspector) renderExportButton() app.UI {
+	b := app.Button().ID("export").Type("button").
+		Aria("expanded", strconv.FormatBool(in.exportOpen)).
+		Aria("controls", "export-panel").
+		Text("Export report (Markdown)").
+		OnClick(in.onToggleExport)
+	if !in.analysed {
+		// Only ever set to true: Disabled(false) prerenders as
+		// disabled="false", which HTML reads as disabled.
+		b = b.Disabled(true)
+	}
+	return b
 }
