@@ -72,6 +72,8 @@ func Redact(t token.Token) string {
 }
 
 // membersJSON re-emits members in order with their raw values, one a line.
+// Tokens held in claims (a session's backendRefresh) are redacted too: the
+// export must not carry any replayable token, however deep.
 func membersJSON(ms []token.Member) string {
 	lines := make([]string, len(ms))
 	for i, m := range ms {
@@ -79,9 +81,22 @@ func membersJSON(ms []token.Member) string {
 		if i == len(ms)-1 {
 			sep = ""
 		}
-		lines[i] = fmt.Sprintf("  %q: %s%s", m.Key, m.Raw, sep)
+		lines[i] = fmt.Sprintf("  %q: %s%s", m.Key, redactValue(m), sep)
 	}
 	return "{\n" + strings.Join(lines, "\n") + "\n}"
+}
+
+// redactValue replaces every token inside a claim value by its redacted form.
+func redactValue(m token.Member) string {
+	raw := string(m.Raw)
+	if m.Kind == token.KindNumber || m.Kind == token.KindBool || m.Kind == token.KindNull {
+		return raw
+	}
+	for _, c := range token.ExtractJSON([]byte(`{"v":` + raw + `}`)) {
+		red := Redact(token.Decode(c))
+		raw = strings.ReplaceAll(raw, c.Value, red)
+	}
+	return raw
 }
 
 func cell(s string) string {

@@ -155,16 +155,19 @@ func TestAlgNone(t *testing.T) {
 }
 
 func TestChunkedCookieFindings(t *testing.T) {
-	vf := loadVectors(t)
-	tok := vf.get(t, "refresh_valid").Token
-	h := len(tok) / 2
-	joined := diagnose.Run("Cookie: next-auth.session-token.0="+tok[:h]+"; next-auth.session-token.1="+tok[h:], diagnose.Options{Now: vf.now()})
-	if !joined.Has(diagnose.CodeChunksJoined) || joined.Has(diagnose.CodeStaleChunks) || joined.Has(diagnose.CodeMalformed) {
-		t.Errorf("joined: %v", codes(joined))
+	sv := loadSessionVectors(t)
+	now := time.Unix(sv.GeneratedAt, 0)
+	for _, name := range []string{"v4_chunked", "authjs_chunked"} {
+		r := diagnose.Run("Cookie: "+sv.get(t, name).CookieHeader, diagnose.Options{Now: now})
+		if !r.Has(diagnose.CodeChunksJoined) || r.Has(diagnose.CodeStaleChunks) || r.Has(diagnose.CodeMalformed) {
+			t.Errorf("%s: %v", name, codes(r))
+		}
 	}
-	stale := diagnose.Run("Cookie: next-auth.session-token="+tok+"; next-auth.session-token.0="+tok[:h]+"; next-auth.session-token.1="+tok[h:], diagnose.Options{Now: vf.now()})
-	if !stale.Has(diagnose.CodeStaleChunks) {
-		t.Errorf("stale: %v", codes(stale))
+	for _, name := range []string{"v4_stale_chunks", "v4_missing_chunk", "v4_stale_extra_chunk", "authjs_stale_chunks"} {
+		r := diagnose.Run("Cookie: "+sv.get(t, name).CookieHeader, diagnose.Options{Now: now})
+		if !r.Has(diagnose.CodeStaleChunks) {
+			t.Errorf("%s: %v", name, codes(r))
+		}
 	}
 }
 

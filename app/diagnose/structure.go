@@ -135,18 +135,16 @@ func (r *Report) checkChunks(tr TokenReport) {
 			Fix:    "Nothing to fix. To shrink the cookie, keep fewer claims in the jwt callback (store only backendAccess, backendRefresh and their expiry).",
 		}).with("chunks", strings.Join(src.Chunks, ", ")).with("joined length", strconv.Itoa(len(tr.Raw)))
 	}
-	if src.StaleBare || len(src.MissingChunks) > 0 {
+	if problems := src.ChunkProblems(); len(problems) > 0 {
 		f := r.add(Finding{
 			Code: CodeStaleChunks, Severity: SeverityError, Token: tr.Index,
-			Title:  "Stale or missing session cookie chunks for " + src.Name,
-			Detail: "NextAuth joins every cookie whose name starts with the session cookie's name. A leftover unchunked cookie beside the chunks, or a missing chunk, yields a value that fails to decrypt: NextAuth logs JWT_SESSION_ERROR and the user is signed out.",
-			Fix:    "Delete all " + src.Name + "* cookies for the site (DevTools → Application → Cookies → clear) and sign in again.",
+			Title:  "Stale or missing session cookie chunks for " + src.Name + ": " + problems[0],
+			Detail: "NextAuth joins every cookie whose name starts with the session cookie's name, in suffix order. A leftover cookie or a missing chunk yields a value that is not a JWE at all (jose: \"Invalid Compact JWE\"): NextAuth logs JWT_SESSION_ERROR, clears the cookie and the user is signed out.",
+			Fix:    "Delete all " + src.Name + "* cookies for the site (DevTools → Application → Cookies → right-click → Clear) and sign in again. If it recurs, something other than NextAuth sets these cookies (a proxy, a second app on the same host with a different basePath).",
 		})
-		if src.StaleBare {
-			f.with("stale cookie", src.Name)
+		for _, p := range problems {
+			f.with("problem", p)
 		}
-		for _, i := range src.MissingChunks {
-			f.with("missing chunk", src.Name+"."+strconv.Itoa(i))
-		}
+		f.with("chunks", strings.Join(src.Chunks, ", "))
 	}
 }

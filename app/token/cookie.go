@@ -13,6 +13,7 @@ type cookie struct {
 	name      string
 	value     string
 	chunks    []string
+	lengths   []int
 	missing   []int
 	staleBare bool
 }
@@ -131,6 +132,7 @@ func assemble(base string, parts map[int]string) cookie {
 		next = i + 1
 		b.WriteString(parts[i])
 		c.chunks = append(c.chunks, base+"."+strconv.Itoa(i))
+		c.lengths = append(c.lengths, len(parts[i]))
 	}
 	c.value = b.String()
 	return c

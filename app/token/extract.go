@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// maxJSONTries bounds how many lines of mixed text may start a JSON body.
+const maxJSONTries = 4
+
 // MaxCandidates bounds how many tokens one paste can yield, so a pathological
 // paste cannot make the page unresponsive.
 const MaxCandidates = 64
@@ -92,13 +95,17 @@ var (
 // JSON body following them.
 func (ex *extractor) scanLines(text string) {
 	lines := strings.Split(text, "\n")
+	jsonTries := 0
 	for i, line := range lines {
 		n := i + 1
 		if ex.scanLine(line, n) {
 			continue
 		}
 		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		// Each try parses the rest of the paste: a few tries find a body
+		// after headers without going quadratic on a paste of many braces.
+		if (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")) && jsonTries < maxJSONTries {
+			jsonTries++
 			rest := strings.Join(lines[i:], "\n")
 			if root, ok := parseJSONPrefix(strings.TrimSpace(rest)); ok {
 				ex.walkJSON(root, "", n)
@@ -148,7 +155,7 @@ func (ex *extractor) addCookies(cookies []cookie, origin Origin, line int) {
 		value, repairs := repairValue(c.value)
 		ex.add(value, Source{
 			Origin: origin, Name: c.name, Line: line, Repairs: repairs,
-			Chunks: c.chunks, MissingChunks: c.missing, StaleBare: c.staleBare,
+			Chunks: c.chunks, ChunkLengths: c.lengths, MissingChunks: c.missing, StaleBare: c.staleBare,
 		})
 	}
 }

@@ -34,6 +34,8 @@ type Source struct {
 	// Chunks lists the cookie names joined to build the value (NAME.0, NAME.1, ...),
 	// in the order they were joined. Empty when the cookie was not chunked.
 	Chunks []string
+	// ChunkLengths are the lengths of Chunks' values, in the same order.
+	ChunkLengths []int
 	// MissingChunks lists chunk indexes absent between 0 and the highest seen.
 	MissingChunks []int
 	// StaleBare is set when an unchunked NAME cookie sat beside NAME.0, NAME.1...:
@@ -85,4 +87,37 @@ func (s Source) LeafName() string {
 type Candidate struct {
 	Value  string
 	Source Source
+}
+
+// Chunk sizes: a value longer than this is split, and every chunk but the
+// last has exactly this length (next-auth/core/lib/cookie.js: 4096 − 163;
+// @auth/core/lib/utils/cookie.js: 4096 − 160).
+const (
+	ChunkSizeNextAuthV4 = 3933
+	ChunkSizeAuthJS     = 3936
+)
+
+// ChunkProblems explains chunk sets NextAuth cannot have written: a bare
+// cookie beside chunks, a gap, a lone first chunk, or a short chunk followed
+// by more (a leftover from an earlier, larger session).
+func (s Source) ChunkProblems() []string {
+	var out []string
+	if s.StaleBare {
+		out = append(out, "a stale unchunked "+s.Name+" cookie sits beside the chunks, and NextAuth joins it in")
+	}
+	for _, i := range s.MissingChunks {
+		out = append(out, s.Name+"."+strconv.Itoa(i)+" is missing")
+	}
+	switch n := len(s.ChunkLengths); {
+	case n == 1:
+		out = append(out, "only "+s.Chunks[0]+" is present: NextAuth writes chunks only for values longer than one chunk, so a later chunk is missing")
+	case n > 1:
+		for i, l := range s.ChunkLengths[:n-1] {
+			if l != ChunkSizeNextAuthV4 && l != ChunkSizeAuthJS {
+				out = append(out, s.Chunks[i]+" holds "+strconv.Itoa(l)+" characters yet more chunks follow (a full chunk holds 3933 for NextAuth v4, 3936 for Auth.js): the later chunks are left over from an earlier, larger session")
+				break
+			}
+		}
+	}
+	return out
 }

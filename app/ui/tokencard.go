@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -123,13 +124,13 @@ func segmentText(seg token.Segment, p *token.Problem) []app.UI {
 	if p == nil || p.Offset >= len(seg.Text) {
 		return []app.UI{app.Text(seg.Text)}
 	}
-	end := p.Offset + 1
-	if p.Char != "" {
-		end = p.Offset + len(p.Char)
-	}
+	// The width of what is actually there: an invalid byte is reported as
+	// U+FFFD, three bytes long, but occupies one.
+	_, width := utf8.DecodeRuneInString(seg.Text[p.Offset:])
+	end := min(p.Offset+max(width, 1), len(seg.Text))
 	return []app.UI{
 		app.Text(seg.Text[:p.Offset]),
-		app.Mark().Class("bad").Title(p.Message).Text(seg.Text[p.Offset:end]),
+		app.Mark().Class("bad").Title(attrSafe(p.Message)).Text(seg.Text[p.Offset:end]),
 		app.Text(seg.Text[end:]),
 	}
 }
@@ -184,7 +185,7 @@ func renderMembers(caption string, members []token.Member, explain func(token.Me
 		app.TBody().Body(
 			app.Range(members).Slice(func(i int) app.UI {
 				m := members[i]
-				return app.Tr().DataSet("claim", m.Key).Body(
+				return app.Tr().DataSet("claim", attrSafe(m.Key)).Body(
 					app.Th().Scope("row").Body(app.Code().Text(m.Key)),
 					app.Td().Class("value", "kind-"+string(m.Kind)).Body(app.Code().Text(m.Text())),
 					app.If(explain != nil, func() app.UI { return app.Td().Class("meaning").Text(explain(m)) }),
@@ -193,3 +194,12 @@ func renderMembers(caption string, members []token.Member, explain func(token.Me
 		),
 	)
 }
+
+// attrSafe keeps pasted text from breaking out of an attribute. In the
+// browser go-app sets attributes through the DOM, which is safe, but its HTML
+// encoder (prerendering, HTMLString) quotes values Go-style, writing \" for a
+// quote, which HTML does not honour. Replacing the quote closes that door;
+// angle brackets go too, so no reader of the markup mistakes them for tags.
+func attrSafe(s string) string { return attrReplacer.Replace(s) }
+
+var attrReplacer = strings.NewReplacer(`"`, "'", "<", "‹", ">", "›")

@@ -1,0 +1,164 @@
+package token
+
+import (
+	"crypto/hkdf"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"errors"
+	"fmt"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// Decryption errors, matched with errors.Is.
+var (
+	ErrNotEncrypted   = errors.New("not an encrypted session token")
+	ErrNoSecret       = errors.New("no secret given")
+	ErrSecretMismatch = errors.New("no secret decrypts it")
+	ErrSaltMismatch   = errors.New("decrypts only with the other cookie name's salt")
+)
+
+// KeySpec is how one format derives its content-encryption key.
+type KeySpec struct {
+	Salt   string
+	Info   string
+	Length int
+}
+
+// KeySpecFor returns the derivation for format under the given salt (the
+// cookie name; ignored by formats that use no salt).
+func KeySpecFor(f SessionFormat, salt string) KeySpec {
+	switch f {
+	case FormatNextAuthV4:
+		return KeySpec{Salt: "", Info: "NextAuth.js Generated Encryption Key", Length: 32}
+	case FormatAuthJS018:
+		return KeySpec{Salt: "", Info: "Auth.js Generated Encryption Key", Length: 32}
+	case FormatAuthJS020:
+		return KeySpec{Salt: salt, Info: "Auth.js Generated Encryption Key (" + salt + ")", Length: 32}
+	default: // FormatAuthJS, FormatAuthJS023
+		return KeySpec{Salt: salt, Info: "Auth.js Generated Encryption Key (" + salt + ")", Length: 64}
+	}
+}
+
+// UsesSalt reports whether the cookie name enters the key derivation.
+func (k KeySpec) UsesSalt() bool { return k.Salt != "" }
+
+// DeriveKey runs HKDF-SHA256 over the secret as NextAuth and Auth.js do.
+func DeriveKey(secret string, spec KeySpec) ([]byte, error) {
+	key, err := hkdf.Key(sha256.New, []byte(secret), []byte(spec.Salt), spec.Info, spec.Length)
+	if err != nil {
+		return nil, fmt.Errorf("deriving key: %w", err)
+	}
+	return key, nil
+}
+
+// KeyID is Auth.js's kid for a derived key: the RFC 7638 thumbprint of the
+// key as an oct JWK, base64url, with the hash sized like the key (SHA-512 for
+// the 64-byte A256CBC-HS512 key, SHA-256 for a 32-byte one), as
+// @auth/core/jwt.js computes it. go-jose's Thumbprint does not take oct keys,
+// and RFC 7638's canonical form for them is one fixed line, so it is built here.
+func KeyID(key []byte) string {
+	canonical := `{"k":"` + base64.RawURLEncoding.EncodeToString(key) + `","kty":"oct"}`
+	var sum []byte
+	if len(key) == 64 {
+		s := sha512.Sum512([]byte(canonical))
+		sum = s[:]
+	} else {
+		s := sha256.Sum256([]byte(canonical))
+		sum = s[:]
+	}
+	return base64.RawURLEncoding.EncodeToString(sum)
+}
+
+// Decrypted is a session token opened with one of the user's secrets.
+type Decrypted struct {
+	Format SessionFormat
+	// SecretIndex is the position of the secret that fit in the list given.
+	SecretIndex int
+	Salt        string
+	Payload     []byte
+	// KidMatched is set when the Auth.js kid picked the secret before any
+	// decryption was tried.
+	KidMatched bool
+}
+
+// Decrypt opens a session JWE with the first secret that fits. salt is the
+// cookie name the token came in (or was chosen when pasted bare).
+//
+// On failure it says why: ErrSecretMismatch when no secret works, or
+// ErrSaltMismatch (with the secret that works) when one does under the other
+// scheme's cookie name — the http → https __Secure- prefix change.
+func Decrypt(t Token, secrets []string, salt string) (Decrypted, error) {
+	formats := candidateFormats(t, salt)
+	if t.Form != FormJWE || len(formats) == 0 {
+		return Decrypted{}, ErrNotEncrypted
+	}
+	if len(secrets) == 0 {
+		return Decrypted{Format: formats[0], SecretIndex: -1}, ErrNoSecret
+	}
+	obj, err := jose.ParseEncryptedCompact(t.Raw, []jose.KeyAlgorithm{jose.DIRECT},
+		[]jose.ContentEncryption{jose.A256GCM, jose.A256CBC_HS512})
+	if err != nil {
+		return Decrypted{}, fmt.Errorf("parsing session JWE: %w", err)
+	}
+	for _, f := range formats {
+		if d, ok := tryAll(obj, t.Kid, f, secrets, salt); ok {
+			return d, nil
+		}
+	}
+	for _, f := range formats {
+		if !KeySpecFor(f, salt).UsesSalt() {
+			continue
+		}
+		if d, ok := tryAll(obj, t.Kid, f, secrets, OtherSalt(salt)); ok {
+			return d, fmt.Errorf("salt %q: %w", d.Salt, ErrSaltMismatch)
+		}
+	}
+	return Decrypted{Format: formats[0], Salt: salt, SecretIndex: -1}, ErrSecretMismatch
+}
+
+// candidateFormats lists the formats the header and cookie allow, most likely
+// first. NextAuth v4 and @auth/core 0.18 write identical headers under the
+// same cookie name: only the HKDF info differs, so both are tried.
+func candidateFormats(t Token, salt string) []SessionFormat {
+	probe := t
+	probe.Source.Name = salt
+	switch f := SessionFormatOf(probe); f {
+	case FormatNone, FormatSignedSession:
+		return nil
+	case FormatNextAuthV4:
+		return []SessionFormat{FormatNextAuthV4, FormatAuthJS018}
+	default:
+		return []SessionFormat{f}
+	}
+}
+
+// tryAll tries each secret under one salt. With a kid (Auth.js) it decrypts
+// only with the secret whose derived key has that thumbprint, which both
+// names the secret and avoids trial decryption.
+func tryAll(obj *jose.JSONWebEncryption, kid string, format SessionFormat, secrets []string, salt string) (Decrypted, bool) {
+	spec := KeySpecFor(format, salt)
+	for i, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		key, err := DeriveKey(secret, spec)
+		if err != nil {
+			continue
+		}
+		matched := false
+		if kid != "" {
+			if KeyID(key) != kid {
+				continue
+			}
+			matched = true
+		}
+		payload, err := obj.Decrypt(key)
+		if err != nil {
+			continue
+		}
+		return Decrypted{Format: format, SecretIndex: i, Salt: salt, Payload: payload, KidMatched: matched}, true
+	}
+	return Decrypted{}, false
+}
