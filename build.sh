@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# build.sh: the one entry point for building, serving, testing and measuring
+# tokenscope. Run ./build.sh help for the commands.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+# Debian packages each command needs, checked with dpkg before anything runs.
+TEST_PACKAGES=(chromium python3-djangorestframework-simplejwt python3-django-cors-headers nodejs)
+BENCH_PACKAGES=(chromium brotli)
+
+usage() {
+	cat <<'EOF'
+usage: ./build.sh <command> [options]
+
+  serve [--port 8080] [--prefix /sub/path]
+        build the site and serve it on http://127.0.0.1:PORT/
+  site  [--out dist] [--prefix /sub/path]
+        build the deployable static site (default: dist/)
+  test  install what is missing, then run every check: go vet, native tests,
+        wasm tests in Node, a short fuzz pass, end-to-end tests in Chromium
+  bench app.wasm sizes, native benchmarks of app/, browser timings
+  help  this text
+
+--prefix builds the site for a sub-path: ./build.sh site --prefix /tools/tokenscope
+makes a site that must be served at https://host/tools/tokenscope/.
+EOF
+}
+
+# Temporary directories, removed when the script exits.
+CLEANUP=()
+trap 'rm -rf "${CLEANUP[@]}"' EXIT
+new_tmp() {
+	local d
+	d="$(mktemp -d)"
+	CLEANUP+=("$d")
+	printf '%s' "$d"
+}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() {
+	printf 'build.sh: %s\n' "$*" >&2
+	exit 1
+}
+
+# ---------------------------------------------------------------------------
+# site
+# ---------------------------------------------------------------------------
+
+# build_site OUT PREFIX: app.wasm first, because the page's version is its
+# content hash and the loader needs its size; then the prerendered pages
+# (go run ./wasm, natively); then web/ and the toolchain's wasm_exec.js.
+build_site() {
+	local out="$1" prefix="$2" tmp
+	check_out_dir "$out"
+	tmp="$(new_tmp)"
+
+	log "building app.wasm"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$tmp/app.wasm" ./wasm
+
+	log "generating site in $out${prefix:+ for $prefix/}"
+	rm -rf "$out"
+	mkdir -p "$out"
+	go run ./wasm -out "$out" -prefix "$prefix" -wasm "$tmp/app.wasm"
+	mkdir -p "$out/web"
+	# web/app.wasm may be left over from an older layout; never ship it.
+	find web -mindepth 1 -maxdepth 1 ! -name app.wasm -exec cp -R {} "$out/web/" \;
+	cp "$tmp/app.wasm" "$out/web/app.wasm"
+	# go-app bundles its own wasm_exec.js; the one that matches the compiler
+	# that built app.wasm is the toolchain's.
+	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
+	rm -rf "$tmp" # serve execs the server next, so the EXIT trap never runs
+}
+
+# check_out_dir refuses to wipe a directory that is not an earlier build.
+check_out_dir() {
+	local out="$1"
+	[[ -n "$out" ]] || die "--out is empty"
+	case "$(realpath -m "$out")" in
+	/ | "$ROOT" | "$HOME") die "refusing to use $out as the output directory" ;;
+	esac
+	if [[ -d "$out" && -n "$(ls -A "$out")" && ! -f "$out/app-worker.js" ]]; then
+		die "$out is not empty and is not a tokenscope site; pick another --out"
+	fi
+}
+
+cmd_site() {
+	local out="dist" prefix=""
+	while (($#)); do
+		case "$1" in
+		--out) out="${2:?--out needs a directory}"; shift 2 ;;
+		--prefix) prefix="${2?--prefix needs a path}"; shift 2 ;;
+		*) die "site: unknown option $1" ;;
+		esac
+	done
+	prefix="$(clean_prefix "$prefix")"
+	build_site "$out" "$prefix"
+	log "site ready in $(cd "$out" && pwd)"
+	log "serve its contents at ${prefix:-}/ on any static host"
+}
+
+# clean_prefix turns "tools/tokenscope/" into "/tools/tokenscope" and "/" into "".
+clean_prefix() {
+	local p="${1#/}"
+	p="${p%/}"
+	[[ -z "$p" ]] && return 0
+	printf '/%s' "$p"
+}
+
+# ---------------------------------------------------------------------------
+# serve
+# ---------------------------------------------------------------------------
+
+cmd_serve() {
+	local port=8080 prefix=""
+	while (($#)); do
+		case "$1" in
+		--port) port="${2:?--port needs a number}"; shift 2 ;;
+		--prefix) prefix="${2?--prefix needs a path}"; shift 2 ;;
+		*) die "serve: unknown option $1" ;;
+		esac
+	done
+	prefix="$(clean_prefix "$prefix")"
+	build_site dist "$prefix"
+	mkdir -p .cache/bin
+	go build -o .cache/bin/serve ./tools/serve
+	exec .cache/bin/serve -dir dist -port "$port" -prefix "$prefix"
+}
+
+# ---------------------------------------------------------------------------
+# dependencies
+# ---------------------------------------------------------------------------
+
+# have_package PKG: dpkg knows it as installed. A node or brotli on PATH from
+# elsewhere is as good as Debian's; chromium must be Debian's /usr/bin/chromium.
+have_package() {
+	case "$1" in
+	nodejs) command -v node >/dev/null && return 0 ;;
+	brotli) command -v brotli >/dev/null && return 0 ;;
+	esac
+	[[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == "install ok installed" ]]
+}
+
+# ensure_packages PKG...: installs what dpkg does not know as installed when
+# root; otherwise prints the exact command and fails.
+ensure_packages() {
+	local missing=() p
+	for p in "$@"; do
+		have_package "$p" || missing+=("$p")
+	done
+	((${#missing[@]})) || return 0
+	if [[ "$(id -u)" != 0 ]]; then
+		printf 'build.sh: missing Debian packages. Install them with:\n\n' >&2
+		printf '  sudo apt-get install -y %s\n\n' "${missing[*]}" >&2
+		exit 1
+	fi
+	log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# ---------------------------------------------------------------------------
+# test
+# ---------------------------------------------------------------------------
+
+# native_packages lists every package except the end-to-end suite, which runs
+# on its own (it builds the site and drives Chromium).
+native_packages() {
+	go list ./... | grep -v '^tokenscope/e2e\(/\|$\)'
+}
+
+cmd_test() {
+	ensure_packages "${TEST_PACKAGES[@]}"
+
+	log "go vet (native and js/wasm)"
+	go vet ./...
+	GOOS=js GOARCH=wasm go vet ./wasm/...
+
+	log "native tests"
+	# shellcheck disable=SC2046 # one package per word
+	go test -count=1 $(native_packages)
+
+	log "wasm tests in Node"
+	# TZ pins the zone test; Node's Intl reports it back by name.
+	PATH="$(go env GOROOT)/lib/wasm:$PATH" TZ=Europe/Berlin GOOS=js GOARCH=wasm \
+		go test -count=1 ./wasm/...
+
+	fuzz_pass
+
+	log "end-to-end tests in Chromium"
+	go test -count=1 -timeout 20m ./e2e/...
+	log "all tests passed"
+}
+
+# fuzz_pass runs every Fuzz target under app/ for a few seconds each. Targets
+# are found by name, so a new one is picked up without editing this file.
+fuzz_pass() {
+	local file dir name found=0
+	while IFS= read -r file; do
+		dir="./$(dirname "$file")"
+		while IFS= read -r name; do
+			found=1
+			log "fuzz $dir $name (10s)"
+			go test -run='^$' -fuzz="^${name}\$" -fuzztime=10s "$dir"
+		done < <(grep -h '^func Fuzz' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/')
+	done < <(grep -rl --include='*_test.go' '^func Fuzz' app/ | sort)
+	((found)) || log "fuzz: no Fuzz targets under app/"
+}
+
+# ---------------------------------------------------------------------------
+# bench
+# ---------------------------------------------------------------------------
+
+cmd_bench() {
+	ensure_packages "${BENCH_PACKAGES[@]}"
+	local tmp
+	tmp="$(new_tmp)"
+
+	log "building app.wasm"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$tmp/app.wasm" ./wasm
+	wasm_sizes "$tmp/app.wasm"
+
+	log "native benchmarks (app/)"
+	native_bench
+
+	log "browser timings (headless Chromium, median of 5)"
+	TOKENSCOPE_BENCH_OUT="$tmp/browser.txt" go test -count=1 -timeout 20m \
+		-run '^TestBenchBrowser$' ./e2e >"$tmp/e2e.log" 2>&1 || {
+		cat "$tmp/e2e.log" >&2
+		die "browser benchmark failed"
+	}
+	echo
+	cat "$tmp/browser.txt"
+}
+
+wasm_sizes() {
+	local f="$1" raw gz br
+	raw="$(stat -c %s "$f")"
+	gz="$(gzip -9 -c "$f" | wc -c)"
+	br="$(brotli -c -q 11 "$f" | wc -c)"
+	echo
+	printf '%-22s %12s %10s\n' "app.wasm" "bytes" "MB"
+	printf '%-22s %12s %10s\n' "----------------------" "------------" "----------"
+	local label size
+	for label in raw "gzip -9" "brotli -q 11"; do
+		case "$label" in
+		raw) size="$raw" ;;
+		gzip*) size="$gz" ;;
+		brotli*) size="$br" ;;
+		esac
+		printf '%-22s %12d %10.2f\n' "$label" "$size" "$(awk -v b="$size" 'BEGIN{print b/1000000}')"
+	done
+	echo
+}
+
+# native_bench runs go test -bench over app/ and prints one row a benchmark.
+native_bench() {
+	local out
+	out="$(go test -run='^$' -bench=. -benchmem ./app/... 2>&1)" || {
+		printf '%s\n' "$out" >&2
+		die "native benchmarks failed"
+	}
+	echo
+	printf '%s\n' "$out" | awk '
+		/^pkg: / { pkg = $2; sub(/^tokenscope\//, "", pkg) }
+		/^Benchmark/ {
+			ns = bop = allocs = "-"
+			for (i = 3; i < NF; i++) {
+				if ($(i+1) == "ns/op") ns = $i
+				if ($(i+1) == "B/op") bop = $i
+				if ($(i+1) == "allocs/op") allocs = $i
+			}
+			rows[++n] = sprintf("%-16s %-40s %14s %12s %10s", pkg, $1, ns, bop, allocs)
+		}
+		END {
+			if (n == 0) { print "(no benchmarks under app/)"; exit }
+			printf "%-16s %-40s %14s %12s %10s\n", "package", "benchmark", "ns/op", "B/op", "allocs/op"
+			for (i = 1; i <= n; i++) print rows[i]
+		}'
+	echo
+}
+
+# ---------------------------------------------------------------------------
+
+main() {
+	local cmd="${1:-help}"
+	shift || true
+	case "$cmd" in
+	site) cmd_site "$@" ;;
+	serve) cmd_serve "$@" ;;
+	test) cmd_test "$@" ;;
+	bench) cmd_bench "$@" ;;
+	help | -h | --help) usage ;;
+	*)
+		usage >&2
+		exit 2
+		;;
+	esac
+}
+
+main "$@"

@@ -1,0 +1,155 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/chromedp"
+)
+
+// benchRuns is how many page loads each median is taken over.
+const benchRuns = 5
+
+// TestBenchBrowser measures, in headless Chromium on localhost, the time from
+// navigation start to the first decoded token on screen, cold (fresh
+// profile, no service worker) and warm (served by the service worker), and
+// the time to analyse a pasted 4 KB Cookie header. ./build.sh bench runs it
+// with TOKENSCOPE_BENCH_OUT set to the file that receives the table; without
+// it the test does nothing, so go test ./... stays fast.
+func TestBenchBrowser(t *testing.T) {
+	out := os.Getenv("TOKENSCOPE_BENCH_OUT")
+	if out == "" {
+		t.Skip("set TOKENSCOPE_BENCH_OUT (./build.sh bench does) to run the browser benchmark")
+	}
+	tok := newTestToken(t, time.Now())
+	var cold, warm []benchSample
+
+	for range benchRuns {
+		tb := newTab(t)
+		_, url := serveSite(t, rootSite, "")
+		cold = append(cold, tb.benchLoad(url, tok.raw))
+	}
+
+	tb := newTab(t)
+	_, url := serveSite(t, rootSite, "")
+	tb.benchLoad(url, tok.raw)
+	tb.waitServiceWorker()
+	for range benchRuns {
+		warm = append(warm, tb.benchLoad(url, tok.raw))
+	}
+	var cookie []float64
+	for range benchRuns {
+		cookie = append(cookie, tb.benchPaste(cookieHeader(tok.raw, 4096)))
+	}
+
+	table := benchTable(version(t), cold, warm, cookie)
+	fmt.Print(table)
+	if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// benchSample is one page load, in ms since navigation start.
+type benchSample struct {
+	Ready float64 `json:"ready"` // the wasm app took over the page
+	Shown float64 `json:"shown"` // the first token card was painted
+}
+
+// benchLoad navigates and lets an init script paste tok the moment the app
+// is ready, so no DevTools round trip sits inside the measurement. "Shown"
+// is the first animation frame after the token card entered the DOM.
+func (tb *tab) benchLoad(url, tok string) benchSample {
+	tb.t.Helper()
+	tb.addInitScript(fmt.Sprintf(benchLoadJS, jsString(tok), jsString(firstToken)))
+	tb.do("navigating", chromedp.Navigate(url))
+	tb.waitJS("the first token on screen", `window.__tsBench && window.__tsBench.shown > 0`, 60*time.Second)
+	return eval[benchSample](tb, `window.__tsBench`)
+}
+
+const benchLoadJS = `(() => {
+	const r = window.__tsBench = {ready: 0, shown: 0};
+	const ready = () => document.querySelector("textarea#input") && !document.getElementById("app-wasm-loader");
+	const obs = new MutationObserver(() => {
+		if (!r.ready && ready()) {
+			r.ready = performance.now();
+			const ta = document.querySelector("textarea#input");
+			ta.value = %s;
+			ta.dispatchEvent(new InputEvent("input", {bubbles: true, inputType: "insertFromPaste"}));
+		}
+		if (r.ready && document.querySelector(%s)) {
+			obs.disconnect();
+			requestAnimationFrame(() => { r.shown = performance.now(); });
+		}
+	});
+	obs.observe(document, {subtree: true, childList: true});
+})()`
+
+// benchPaste clears the paste box, then pastes text and returns the ms from
+// the input event to the first token card in the DOM.
+func (tb *tab) benchPaste(text string) float64 {
+	tb.t.Helper()
+	return eval[float64](tb, fmt.Sprintf(benchPasteJS, jsString(firstToken), jsString(text)))
+}
+
+const benchPasteJS = `(async () => {
+	const sel = %s;
+	const ta = document.querySelector("textarea#input");
+	const until = (cond) => new Promise((ok) => {
+		if (cond()) return ok();
+		const obs = new MutationObserver(() => { if (cond()) { obs.disconnect(); ok(); } });
+		obs.observe(document.body, {subtree: true, childList: true, attributes: true});
+	});
+	const paste = (v) => {
+		ta.value = v;
+		ta.dispatchEvent(new InputEvent("input", {bubbles: true, inputType: "insertFromPaste"}));
+	};
+	paste("");
+	await until(() => !document.querySelector(sel));
+	const t0 = performance.now();
+	paste(%s);
+	await until(() => document.querySelector(sel));
+	return performance.now() - t0;
+})()`
+
+func version(t *testing.T) string {
+	v, err := chromedp.CallBrowser(browserCtx, browser.GetVersion, cdp.Empty{})
+	if err != nil {
+		t.Fatalf("browser version: %v", err)
+	}
+	return v.Product
+}
+
+func benchTable(product string, cold, warm []benchSample, cookie []float64) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "browser timings: %s, headless, 127.0.0.1, median of %d\n\n", product, benchRuns)
+	fmt.Fprintf(&sb, "%-34s %12s %16s %10s\n", "page load", "app ready", "token on screen", "budget")
+	fmt.Fprintf(&sb, "%-34s %12s %16s %10s\n", strings.Repeat("-", 34), "---------", "---------------", "------")
+	row := func(name string, s []benchSample, budget string) {
+		ready := median(s, func(b benchSample) float64 { return b.Ready })
+		shown := median(s, func(b benchSample) float64 { return b.Shown })
+		fmt.Fprintf(&sb, "%-34s %9.0f ms %13.0f ms %10s\n", name, ready, shown, budget)
+	}
+	row("cold (fresh profile, no worker)", cold, "800 ms")
+	row("warm (service worker cache)", warm, "300 ms")
+	fmt.Fprintf(&sb, "\n%-34s %12s %16s %10s\n", "analysis in the page", "", "paste -> card", "budget")
+	fmt.Fprintf(&sb, "%-34s %12s %13.1f ms %10s\n", "4 KB Cookie header", "", median(cookie, func(f float64) float64 { return f }), "5 ms")
+	return sb.String()
+}
+
+func median[T any](xs []T, f func(T) float64) float64 {
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = f(x)
+	}
+	slices.Sort(v)
+	if len(v) == 0 {
+		return 0
+	}
+	return v[len(v)/2]
+}

@@ -1,0 +1,41 @@
+// Command wasm is tokenscope's entry point on both sides of the build.
+//
+// Compiled to WebAssembly it is the app: go-app routes "/" to the inspector
+// and takes over the page. Run natively (go run ./wasm -out dist ...) it
+// prerenders the same routes and writes the static site around app.wasm;
+// build.sh drives both.
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"tokenscope/app/ui"
+	"tokenscope/wasm/internal/browser"
+)
+
+func main() {
+	app.Route("/", func() app.Composer { return ui.NewInspector(newEnv()) })
+
+	// In the browser this never returns.
+	app.RunWhenOnBrowser()
+
+	if err := generate(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "tokenscope:", err)
+		os.Exit(1)
+	}
+}
+
+// newEnv wires the inspector to the browser: the real clock, the viewer's
+// zone and the clipboard. Natively (prerendering) the same calls give the
+// build machine's zone and a clipboard that refuses.
+func newEnv() ui.Env {
+	return ui.Env{
+		Now:       time.Now,
+		Zone:      browser.LocalZone(),
+		Clipboard: browser.Clipboard{},
+	}
+}

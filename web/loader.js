@@ -1,0 +1,24 @@
+// Mirrors go-app's loading label ("Loading tokenscope 42%") into a real
+// <progress> bar while app.wasm downloads. go-app writes the label with
+// innerText, so the bar follows it through a MutationObserver; it goes away
+// with the loader when the app starts. Nothing here touches the network.
+(function () {
+  const label = document.getElementById("app-wasm-loader-label");
+  if (!label) {
+    return;
+  }
+  const bar = document.createElement("progress");
+  bar.id = "app-wasm-progress";
+  bar.max = 100;
+  bar.value = 0;
+  bar.setAttribute("aria-label", "Loading tokenscope");
+  label.after(bar);
+  const sync = () => {
+    const m = /(\d+)%/.exec(label.textContent);
+    if (m) {
+      bar.value = Math.min(100, Number(m[1]));
+    }
+  };
+  new MutationObserver(sync).observe(label, { childList: true, characterData: true, subtree: true });
+  sync();
+})();
