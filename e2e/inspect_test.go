@@ -1,0 +1,177 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"tokenscope/e2e/backend"
+)
+
+// vectors are the committed tokens a real Django SimpleJWT server minted
+// (app/token/testdata/simplejwt/mint.py) and the NextAuth / Auth.js sessions
+// the real libraries minted around them (app/token/testdata/nextauth).
+type vectors struct {
+	simple  map[string]string // name -> token, or body for responses
+	session map[string]string // name -> Cookie header value
+	secrets map[string]string
+}
+
+func loadVectors(t *testing.T) vectors {
+	t.Helper()
+	var simple struct {
+		Vectors []struct{ Name, Token, Body string } `json:"vectors"`
+	}
+	var session struct {
+		Secrets map[string]string `json:"secrets"`
+		Vectors []struct {
+			Name         string `json:"name"`
+			CookieHeader string `json:"cookie_header"`
+		} `json:"vectors"`
+	}
+	readJSON(t, "../app/token/testdata/simplejwt/vectors.json", &simple)
+	readJSON(t, "../app/token/testdata/nextauth/vectors.json", &session)
+	v := vectors{simple: map[string]string{}, session: map[string]string{}, secrets: session.Secrets}
+	for _, s := range simple.Vectors {
+		v.simple[s.Name] = s.Token
+		if s.Token == "" {
+			v.simple[s.Name] = s.Body
+		}
+	}
+	for _, s := range session.Vectors {
+		v.session[s.Name] = s.CookieHeader
+	}
+	return v
+}
+
+func readJSON(t *testing.T, path string, into any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, into); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// text returns the text content of the first element matching selector.
+func (tb *tab) text(selector string) string {
+	tb.t.Helper()
+	return eval[string](tb, fmt.Sprintf(`document.querySelector(%s)?.textContent ?? ""`, jsString(selector)))
+}
+
+func openInspector(t *testing.T) *tab {
+	t.Helper()
+	tb := newTab(t)
+	_, url := serveSite(t, rootSite, "")
+	tb.open(url)
+	return tb
+}
+
+// TestRefreshTokenFromLiveDjango pastes a refresh token that a real Django
+// SimpleJWT server minted moments ago, so it is valid at the browser's clock.
+func TestRefreshTokenFromLiveDjango(t *testing.T) {
+	srv := backend.Start(t, backend.Config{})
+	_, refresh, _, err := srv.Login(backend.User, backend.Password)
+	if err != nil {
+		t.Fatalf("logging in to Django: %v", err)
+	}
+	tb := openInspector(t)
+	tb.paste(refresh)
+	if sev := tb.finding("simplejwt.token"); sev != "info" {
+		t.Errorf("simplejwt.token severity %q", sev)
+	}
+	if sev := tb.finding("jwt.time_valid"); sev != "ok" {
+		t.Errorf("jwt.time_valid severity %q", sev)
+	}
+	if title := tb.text(`[data-code="simplejwt.token"] .finding-title`); !strings.Contains(title, "SimpleJWT refresh token for user_id 1") || !strings.Contains(title, "lifetime 1 d") {
+		t.Errorf("simplejwt facts: %q", title)
+	}
+	for _, claim := range []string{"token_type", "exp", "iat", "jti", "user_id"} {
+		if tb.text(fmt.Sprintf(`#token-0 tr[data-claim=%q] .value`, claim)) == "" {
+			t.Errorf("claims table lacks %s", claim)
+		}
+	}
+	if got := tb.text(`#token-0 tr[data-claim="token_type"] .value`); got != "refresh" {
+		t.Errorf("token_type cell %q", got)
+	}
+	if meaning := tb.text(`#token-0 tr[data-claim="exp"] .meaning`); !strings.Contains(meaning, "expires in 23 h") || !strings.Contains(meaning, "UTC") && !strings.Contains(meaning, "Z") {
+		t.Errorf("exp explanation %q", meaning)
+	}
+}
+
+func TestExpiredToken(t *testing.T) {
+	v := loadVectors(t)
+	tb := openInspector(t)
+	tb.paste(v.simple["access_expired"])
+	if sev := tb.finding("jwt.expired"); sev != "error" {
+		t.Fatalf("jwt.expired severity %q", sev)
+	}
+	// Worst first: the expiry leads the list.
+	if first := tb.attr("li.finding", "data-code"); first != "jwt.expired" {
+		t.Errorf("first finding is %s", first)
+	}
+}
+
+func TestBrokenSegmentIsNamed(t *testing.T) {
+	v := loadVectors(t)
+	parts := strings.Split(v.simple["refresh_valid"], ".")
+	broken := parts[0] + "." + parts[1][:30] + "*" + parts[1][31:] + "." + parts[2]
+	tb := openInspector(t)
+	tb.paste(broken)
+	tb.finding("jwt.malformed")
+	title := tb.text(`[data-code="jwt.malformed"] .finding-title`)
+	if !strings.Contains(title, "payload segment") || !strings.Contains(title, "offset 30") || !strings.Contains(title, `'*'`) {
+		t.Errorf("malformed finding does not pinpoint the damage: %q", title)
+	}
+	if got := tb.text("#token-0 mark.bad"); got != "*" {
+		t.Errorf("highlighted character %q", got)
+	}
+}
+
+func TestChunkedCookieHeaderIsJoined(t *testing.T) {
+	v := loadVectors(t)
+	header := "Cookie: " + v.session["v4_chunked"]
+	tb := openInspector(t)
+	tb.paste(header)
+	tb.finding("cookie.chunks_joined")
+	ev := tb.text(`[data-code="cookie.chunks_joined"] .evidence`)
+	if !strings.Contains(ev, "next-auth.session-token.0, next-auth.session-token.1") {
+		t.Errorf("chunk evidence %q", ev)
+	}
+	if form := tb.attr("#token-0", "data-form"); form != "JWE" {
+		t.Errorf("joined cookie decoded as %q, want JWE", form)
+	}
+	if tb.finding("jwt.encrypted") != "info" {
+		t.Error("joined session not recognised as encrypted")
+	}
+	if strings.Contains(tb.text("#findings"), "jwt.malformed") {
+		t.Error("the joined value is malformed: chunks joined wrongly")
+	}
+}
+
+// TestClaimMarkupRunsNothing pastes a token whose claims hold markup and
+// script: it must show as text, create no element and run nothing.
+func TestClaimMarkupRunsNothing(t *testing.T) {
+	enc := base64.RawURLEncoding.EncodeToString
+	payload := `{"name":"<img src=x onerror=\"window.__xss=1\">","<script>window.__xss=2</script>":"k","exp":` + fmt.Sprint(time.Now().Add(time.Hour).Unix()) + `}`
+	tok := enc([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc([]byte(payload)) + ".c2lnbmF0dXJl"
+	tb := openInspector(t)
+	tb.paste(tok)
+	tb.waitFor(firstToken)
+	time.Sleep(200 * time.Millisecond) // an onerror handler would have fired by now
+	if got := eval[string](tb, `String(window.__xss)`); got != "undefined" {
+		t.Fatalf("pasted markup ran: window.__xss = %s", got)
+	}
+	if n := eval[int](tb, `document.querySelectorAll("#tokens img, #tokens script, #findings img").length`); n != 0 {
+		t.Errorf("%d elements created from pasted markup", n)
+	}
+	if got := tb.text(`#token-0 tr[data-claim="name"] .value`); got != `<img src=x onerror="window.__xss=1">` {
+		t.Errorf("claim not shown as text: %q", got)
+	}
+}
