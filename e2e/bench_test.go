@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,12 +44,20 @@ func TestBenchBrowser(t *testing.T) {
 	for range benchRuns {
 		warm = append(warm, tb.benchLoad(url, tok.raw))
 	}
-	var cookie []float64
+	var cookie, analysis []float64
 	for range benchRuns {
 		cookie = append(cookie, tb.benchPaste(cookieHeader(tok.raw, 4096)))
+		// The page times diagnose.Run itself (wasm, performance.now-backed
+		// clock) and exposes it on #findings; paste -> card adds go-app's
+		// frame-rate render on top.
+		us, err := strconv.ParseFloat(tb.attr("#findings", "data-analysis-us"), 64)
+		if err != nil {
+			t.Fatalf("reading data-analysis-us: %v", err)
+		}
+		analysis = append(analysis, us/1000)
 	}
 
-	table := benchTable(version(t), cold, warm, cookie)
+	table := benchTable(version(t), cold, warm, cookie, analysis)
 	fmt.Print(table)
 	if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
 		t.Fatal(err)
@@ -125,7 +134,7 @@ func version(t *testing.T) string {
 	return v.Product
 }
 
-func benchTable(product string, cold, warm []benchSample, cookie []float64) string {
+func benchTable(product string, cold, warm []benchSample, cookie, analysis []float64) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "browser timings: %s, headless, 127.0.0.1, median of %d\n\n", product, benchRuns)
 	fmt.Fprintf(&sb, "%-34s %12s %16s %10s\n", "page load", "app ready", "token on screen", "budget")
@@ -137,8 +146,9 @@ func benchTable(product string, cold, warm []benchSample, cookie []float64) stri
 	}
 	row("cold (fresh profile, no worker)", cold, "800 ms")
 	row("warm (service worker cache)", warm, "300 ms")
-	fmt.Fprintf(&sb, "\n%-34s %12s %16s %10s\n", "analysis in the page", "", "paste -> card", "budget")
-	fmt.Fprintf(&sb, "%-34s %12s %13.1f ms %10s\n", "4 KB Cookie header", "", median(cookie, func(f float64) float64 { return f }), "5 ms")
+	id := func(f float64) float64 { return f }
+	fmt.Fprintf(&sb, "\n%-34s %12s %16s %10s\n", "4 KB Cookie header in the page", "analysis", "paste -> card", "budget")
+	fmt.Fprintf(&sb, "%-34s %9.2f ms %13.1f ms %10s\n", "(analysis budget applies)", median(analysis, id), median(cookie, id), "5 ms")
 	return sb.String()
 }
 

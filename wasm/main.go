@@ -34,8 +34,9 @@ func main() {
 // build machine's zone and a clipboard that refuses.
 func newEnv() ui.Env {
 	return ui.Env{
-		Now:       time.Now,
-		Zone:      browser.LocalZone(),
-		Clipboard: browser.Clipboard{},
+		Now:        time.Now,
+		Zone:       browser.LocalZone(),
+		Clipboard:  browser.Clipboard{},
+		ShowTiming: true,
 	}
 }

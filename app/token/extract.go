@@ -83,13 +83,69 @@ func (ex *extractor) tryJSON(text string, line int) bool {
 	return true
 }
 
+// Headers are found with plain string search: Go's regexp NFA costs about
+// 100 ns a byte with captures, and a pasted Cookie header is kilobytes long.
 var (
-	setCookieRe = regexp.MustCompile(`(?i)\bset-cookie:\s*(.*)$`)
-	cookieRe    = regexp.MustCompile(`(?i)(?:\bcookie:|(?:^|\s)(?:-b|--cookie)\s)\s*['"]?(.*?)['"]?\s*\\?$`)
-	bearerRe    = regexp.MustCompile(`(?i)\bbearer\s+([^\s"'\\,;]+)`)
-	urlRe       = regexp.MustCompile(`https?://[^\s"'<>]+`)
-	jwtLikeRe   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,3}`)
+	urlRe     = regexp.MustCompile(`https?://[^\s"'<>]+`)
+	jwtLikeRe = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,3}`)
 )
+
+// headerValue finds `name` (case-insensitively, at a word start) in line and
+// returns what follows it.
+func headerValue(line, lower, name string) (string, bool) {
+	from := 0
+	for {
+		i := strings.Index(lower[from:], name)
+		if i < 0 {
+			return "", false
+		}
+		i += from
+		if i == 0 || !isNameByte(lower[i-1]) {
+			return line[i+len(name):], true
+		}
+		from = i + len(name)
+	}
+}
+
+// headerSearchWindow is how far into a line a header name is looked for: far
+// enough for a curl command's URL and flags, short of a multi-kilobyte value.
+const headerSearchWindow = 1024
+
+// asciiLower lowercases ASCII letters only, so byte offsets stay those of the
+// original line (strings.ToLower can change the length of non-ASCII text).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func isNameByte(b byte) bool {
+	return b == '-' || b == '_' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
+}
+
+// cookieValue cuts what a shell or an HTTP dump wraps around a Cookie
+// header value: quotes and a trailing line-continuation backslash.
+func cookieValue(v string) string {
+	v = strings.TrimSpace(v)
+	v = strings.TrimSpace(strings.TrimSuffix(v, "\\"))
+	v = strings.Trim(v, `'"`)
+	return strings.TrimSpace(v)
+}
+
+// bearerToken takes the token after "Bearer ", up to whatever ends it in a
+// header, a curl command or JSON.
+func bearerToken(v string) string {
+	v = strings.TrimLeft(v, " \t")
+	end := strings.IndexAny(v, " \t\"'\\,;")
+	if end >= 0 {
+		v = v[:end]
+	}
+	return v
+}
 
 // scanLines handles mixed text: headers, curl commands, cookie tables, and a
 // JSON body following them.
@@ -120,16 +176,19 @@ func (ex *extractor) scanLines(text string) {
 
 // scanLine recognises one structured line; reports whether it consumed it.
 func (ex *extractor) scanLine(line string, n int) bool {
-	if m := setCookieRe.FindStringSubmatch(line); m != nil {
-		ex.addCookies(parseSetCookie(m[1]), OriginSetCookie, n)
+	lower := asciiLower(line[:min(len(line), headerSearchWindow)])
+	if v, ok := headerValue(line, lower, "set-cookie:"); ok {
+		ex.addCookies(parseSetCookie(strings.TrimSpace(v)), OriginSetCookie, n)
 		return true
 	}
-	if m := cookieRe.FindStringSubmatch(line); m != nil {
-		ex.addCookies(parseCookieHeader(m[1]), OriginCookie, n)
-		return true
+	for _, name := range []string{"cookie:", "-b ", "--cookie "} {
+		if v, ok := headerValue(line, lower, name); ok {
+			ex.addCookies(parseCookieHeader(cookieValue(v)), OriginCookie, n)
+			return true
+		}
 	}
-	if m := bearerRe.FindStringSubmatch(line); m != nil {
-		value, repairs := repairValue(m[1])
+	if v, ok := headerValue(line, lower, "bearer "); ok && bearerToken(v) != "" {
+		value, repairs := repairValue(bearerToken(v))
 		ex.add(value, Source{Origin: OriginBearer, Line: n, Repairs: repairs})
 		return true
 	}

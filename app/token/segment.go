@@ -65,7 +65,12 @@ func isBase64URL(r rune) bool {
 // the JSON breaks and showing the text around it.
 func parseSegmentJSON(name string, decoded []byte) ([]Member, *Problem) {
 	var probe any
-	if err := json.Unmarshal(decoded, &probe); err != nil {
+	// json.Valid is a fast scan; decoding into probe is only for its error.
+	if !json.Valid(decoded) {
+		err := json.Unmarshal(decoded, &probe)
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
 		offset := -1
 		var se *json.SyntaxError
 		if errors.As(err, &se) {

@@ -13,6 +13,10 @@ type Env struct {
 	Zone Zone
 	// Clipboard receives text from the copy buttons.
 	Clipboard Clipboard
+	// ShowTiming displays how long each analysis took (and exposes it as
+	// data-analysis-us on #findings for the benchmark). Off in golden tests,
+	// whose output must not depend on the machine's speed.
+	ShowTiming bool
 }
 
 // Zone is the viewer's time zone.

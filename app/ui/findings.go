@@ -10,8 +10,13 @@ import (
 
 // renderFindings lists every finding, worst first. Each carries
 // data-code and data-severity: outside tests and users' scripts rely on them.
-func renderFindings(r diagnose.Report) app.UI {
-	return app.Section().ID("findings").Aria("labelledby", "findings-title").Body(
+func (in *Inspector) renderFindings() app.UI {
+	r := in.report
+	s := app.Section().ID("findings").Aria("labelledby", "findings-title")
+	if in.env.ShowTiming {
+		s = s.DataSet("analysis-us", in.took.Microseconds())
+	}
+	return s.Body(
 		app.H2().ID("findings-title").Text(findingsTitle(r)),
 		app.If(len(r.Findings) == 0, func() app.UI {
 			return app.P().Class("empty").Text("Nothing to report.")

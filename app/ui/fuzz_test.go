@@ -1,0 +1,171 @@
+package ui_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"tokenscope/app/ui"
+)
+
+// FuzzRender renders the page for any paste: it must not panic (a panic in
+// wasm kills the page), and nothing pasted may come out as markup. The
+// committed corpus lives in testdata/fuzz/FuzzRender/.
+
+// fuzzVectorsPath is the real SimpleJWT vectors minted by a Django server.
+const fuzzVectorsPath = "../token/testdata/simplejwt/vectors.json"
+
+// fuzzNow is the instant the vectors were minted (vectors.json minted_at).
+var fuzzNow = time.Unix(1795706169, 0).UTC()
+
+// fuzzVectors reads vectors.json.
+func fuzzVectors(tb testing.TB) []fuzzVector {
+	tb.Helper()
+	b, err := os.ReadFile(fuzzVectorsPath)
+	if err != nil {
+		tb.Fatalf("reading vectors: %v", err)
+	}
+	var vf struct{ Vectors []fuzzVector }
+	if err := json.Unmarshal(b, &vf); err != nil {
+		tb.Fatalf("parsing vectors: %v", err)
+	}
+	if len(vf.Vectors) == 0 {
+		tb.Fatal("vectors.json holds no vectors")
+	}
+	return vf.Vectors
+}
+
+type fuzzVector struct {
+	Name  string `json:"name"`
+	Token string `json:"token"`
+	Body  string `json:"body"`
+}
+
+func fuzzB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// fuzzMarkup is what an attacker would smuggle into the page.
+const fuzzMarkup = `<img src=x onerror=alert(1)>`
+
+// fuzzHandSeeds put markup everywhere the page shows pasted text: segments,
+// problem messages, cookie names, claims, finding titles; plus the hostile
+// inputs every layer must survive.
+func fuzzHandSeeds() []string {
+	hdr := fuzzB64(`{"alg":"HS256","typ":"JWT"}`)
+	sig := ".c2lnbmF0dXJlLWJ5dGVz"
+	refresh := hdr + "." + fuzzB64(`{"token_type":"refresh","exp":1795792567,"iat":1795706167,"jti":"j","user_id":1}`) + sig
+	half := len(refresh) / 2
+	return []string{
+		"", "{}", "null", fuzzMarkup,
+		"Authorization: Bearer " + fuzzMarkup,
+		"Cookie: next-auth.session-token=" + fuzzMarkup,
+		"Cookie: next-auth.session-token.0=" + refresh[:half] + "; next-auth.session-token.1=" + refresh[half:],
+		"Set-Cookie: next-auth.session-token=" + refresh + "; Path=/; HttpOnly",
+		`{"token":"a.` + fuzzMarkup + `.b"}`,
+		`{"user":{},"expires":"2026-12-26T00:00:00.000Z","error":"` + fuzzMarkup + `"}`,
+		`{"refresh":"` + refresh + `","access":"` + fuzzMarkup + `.x"}`,
+		hdr + "." + fuzzB64(`{"sub":"`+fuzzMarkup+`","exp":1795792567}`) + sig,
+		"eyJ" + fuzzMarkup + ".e30.c2ln",
+		strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+		strings.Repeat(".", 1<<20),
+		// Invalid UTF-8 inside a token segment panics the page today; its
+		// reproducer is the committed corpus file regression-invalid-utf8-in-segment.
+		"\xff\xfe", "x\x00y.z", "\x00",
+	}
+}
+
+func FuzzRender(f *testing.F) {
+	for _, v := range fuzzVectors(f) {
+		for _, s := range []string{v.Token, v.Body} {
+			if s != "" {
+				f.Add(s)
+			}
+		}
+	}
+	for _, s := range fuzzHandSeeds() {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		html := fuzzRenderPage(t, text)
+		// The page renders no image and no script of its own, so any in the
+		// HTML came from the paste (go-app escapes text nodes but writes
+		// attributes with strconv.Quote, which does not escape for HTML).
+		lower := strings.ToLower(html)
+		for _, tag := range []string{"<img", "<script"} {
+			if i := strings.Index(lower, tag); i >= 0 {
+				t.Fatalf("rendered HTML contains a raw %s element from the paste: …%s…", tag, html[max(0, i-80):min(len(html), i+80)])
+			}
+		}
+	})
+}
+
+// fuzzRenderPage is what the browser shows after text is pasted, at a pinned clock.
+func fuzzRenderPage(tb testing.TB, text string) string {
+	tb.Helper()
+	in := ui.NewInspector(ui.Env{Now: func() time.Time { return fuzzNow }})
+	in.SetInput(text)
+	return app.HTMLString(in)
+}
+
+// benchCookie4K is the ~4 KB Cookie header of a Next.js app whose session
+// JWS carries the backend's SimpleJWT pair, split into two chunks; the same
+// header app/token and app/diagnose benchmark.
+func benchCookie4K(tb testing.TB) string {
+	tb.Helper()
+	var access, refresh string
+	for _, v := range fuzzVectors(tb) {
+		switch v.Name {
+		case "access_valid":
+			access = v.Token
+		case "refresh_valid":
+			refresh = v.Token
+		}
+	}
+	if access == "" || refresh == "" {
+		tb.Fatal("vectors.json lacks access_valid or refresh_valid")
+	}
+	const csrf = "csrftoken=Qm9vdHN0cmFwQ1NSRlRva2VuVmFsdWUxMjM0NTY3ODkw"
+	const nextCSRF = "next-auth.csrf-token=6d1f0c3b2a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29180f1e2d3c4b5a6978%7C0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	const callback = "next-auth.callback-url=http%3A%2F%2Flocalhost%3A3000"
+	session := func(pad int) string {
+		claims := jwt.MapClaims{
+			"name": "Ada Lovelace", "email": "ada@example.test", "sub": "1",
+			"backendAccess": access, "backendRefresh": refresh,
+			"iat": 1795706169, "exp": 1798298169, "jti": "7f1e0c9a-5b4d-4e3f-9a2b-1c0d9e8f7a6b",
+			"picture": "https://avatars.example.test/u/1?v=4" + strings.Repeat("&p=x", pad/4),
+		}
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("bench-nextauth-secret"))
+		if err != nil {
+			tb.Fatalf("signing the session: %v", err)
+		}
+		return s
+	}
+	header := func(s string) string {
+		half := len(s) / 2
+		return "Cookie: " + csrf + "; " + nextCSRF + "; " + callback +
+			"; next-auth.session-token.0=" + s[:half] + "; next-auth.session-token.1=" + s[half:]
+	}
+	short := header(session(0))
+	return header(session((4096 - len(short)) * 3 / 4))
+}
+
+// BenchmarkRender4KCookie is a paste as the page handles it: analyse, then
+// render the findings and the three token cards.
+func BenchmarkRender4KCookie(b *testing.B) {
+	header := benchCookie4K(b)
+	if html := fuzzRenderPage(b, header); !strings.Contains(html, `id="token-2"`) {
+		b.Fatal("the page does not show the session token and its two nested tokens")
+	}
+	b.SetBytes(int64(len(header)))
+	b.ReportAllocs()
+	for b.Loop() {
+		in := ui.NewInspector(ui.Env{Now: func() time.Time { return fuzzNow }})
+		in.SetInput(header)
+		app.HTMLString(in)
+	}
+}
