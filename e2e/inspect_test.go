@@ -9,6 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
 	"tokenscope/e2e/backend"
 )
 
@@ -173,5 +177,113 @@ func TestClaimMarkupRunsNothing(t *testing.T) {
 	}
 	if got := tb.text(`#token-0 tr[data-claim="name"] .value`); got != `<img src=x onerror="window.__xss=1">` {
 		t.Errorf("claim not shown as text: %q", got)
+	}
+}
+
+// TestLeewaySetting pastes an access token a live Django server minted with
+// a 1 s lifetime, once it has just expired: at leeway 0 it is expired, and
+// the page says NextAuth's 15 s tolerance would still accept it; at 30 s it
+// is valid.
+func TestLeewaySetting(t *testing.T) {
+	srv := backend.Start(t, backend.Config{AccessLifetime: time.Second})
+	access, _, _, err := srv.Login(backend.User, backend.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := openInspector(t)
+	time.Sleep(2 * time.Second)
+	tb.paste(access)
+	tb.finding("jwt.expired")
+	if ev := tb.text(`[data-code="jwt.expired"] .evidence`); !strings.Contains(ev, "NextAuth would still accept it") {
+		t.Errorf("no NextAuth tolerance note: %q", ev)
+	}
+	eval[bool](tb, `(() => {
+		const l = document.querySelector("input#leeway");
+		l.value = "30";
+		l.dispatchEvent(new Event("change", {bubbles: true}));
+		return true;
+	})()`)
+	tb.waitJS("the verdict to change", `!document.querySelector('[data-code="jwt.expired"]') && !!document.querySelector('[data-code="jwt.time_valid"], [data-code="jwt.expires_soon"]')`, 10*time.Second)
+}
+
+// TestExportRedactsSignatures opens the Markdown export for a real login
+// response and checks no signature is in it.
+func TestExportRedactsSignatures(t *testing.T) {
+	v := loadVectors(t)
+	body := v.simple["login_response"]
+	var login struct{ Access, Refresh string }
+	if err := json.Unmarshal([]byte(body), &login); err != nil {
+		t.Fatal(err)
+	}
+	tb := openInspector(t)
+	tb.paste(body)
+	tb.waitFor(firstToken)
+	tb.do("opening the export", chromedp.Click("button#export"))
+	tb.waitFor("textarea#export-markdown")
+	md := eval[string](tb, `document.querySelector("textarea#export-markdown").value`)
+	for _, tok := range []string{login.Access, login.Refresh} {
+		sig := tok[strings.LastIndex(tok, ".")+1:]
+		if strings.Contains(md, sig) {
+			t.Errorf("export carries a signature")
+		}
+	}
+	if !strings.Contains(md, ".<signature removed>") || !strings.Contains(md, "| Severity | Code |") {
+		t.Errorf("export:\n%s", md)
+	}
+}
+
+// TestCopyButton clicks "Copy token" and reads the system clipboard back.
+func TestCopyButton(t *testing.T) {
+	v := loadVectors(t)
+	tb := openInspector(t)
+	tb.grantClipboard()
+	tok := v.simple["refresh_valid"]
+	tb.paste(tok)
+	tb.waitFor("#copy-token-0")
+	tb.do("clicking copy", chromedp.Click("#copy-token-0"))
+	tb.waitJS("the copy to be announced", `document.querySelector("#status").textContent.startsWith("Copied the token")`, 10*time.Second)
+	if got := eval[string](tb, `navigator.clipboard.readText()`); got != tok {
+		t.Errorf("clipboard holds %.30q, want the token", got)
+	}
+}
+
+// grantClipboard lets the page use the async clipboard as a focused page
+// with the user's permission would.
+func (tb *tab) grantClipboard() {
+	tb.t.Helper()
+	c := chromedp.FromContext(tb.ctx)
+	origin := eval[string](tb, `location.origin`)
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		params := browser.SetPermissionParams{
+			Permission:       &browser.PermissionDescriptor{Name: name},
+			Setting:          browser.PermissionSettingGranted,
+			Origin:           origin,
+			BrowserContextID: c.BrowserContextID,
+		}
+		if _, err := chromedp.CallBrowser(tb.ctx, browser.SetPermission, params); err != nil {
+			tb.t.Fatalf("granting %s: %v", name, err)
+		}
+	}
+	if _, err := chromedp.Call(tb.ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		tb.t.Fatalf("emulating focus: %v", err)
+	}
+}
+
+// TestDarkMode checks the page follows the system colour scheme.
+func TestDarkMode(t *testing.T) {
+	tb := openInspector(t)
+	background := func(scheme string) string {
+		params := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
+		if _, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, params); err != nil {
+			t.Fatalf("emulating %s: %v", scheme, err)
+		}
+		return eval[string](tb, `getComputedStyle(document.body).backgroundColor`)
+	}
+	light, dark := background("light"), background("dark")
+	if light == dark {
+		t.Errorf("same background in light and dark: %s", light)
+	}
+	if dark != "rgb(27, 29, 35)" {
+		t.Errorf("dark background %s", dark)
 	}
 }
