@@ -24,6 +24,18 @@ const (
 	CodeStaleChunks       Code = "nextauth.stale_chunks"
 	CodeCopyPasteRepaired Code = "input.repaired"
 	CodeTooManyCandidates Code = "input.truncated"
+
+	CodeDecrypted           Code = "nextauth.decrypted"
+	CodeSecretMismatch      Code = "nextauth.secret_mismatch"
+	CodeSaltMismatch        Code = "authjs.salt_mismatch"
+	CodeCookieTooLarge      Code = "nextauth.cookie_too_large"
+	CodeSignedSession       Code = "nextauth.signed_session"
+	CodeRefreshExpiresFirst Code = "session.refresh_expires_first"
+	CodeSignatureValid      Code = "jwt.signature_valid"
+	CodeSignatureInvalid    Code = "jwt.signature_invalid"
+	CodeSignatureUnchecked  Code = "jwt.signature_unchecked"
+	CodeWeakSecret          Code = "jwt.weak_secret"
+	CodeKeyUnreadable       Code = "input.key_unreadable"
 )
 
 // CodeInfo documents one code.
@@ -55,7 +67,18 @@ var Catalog = []CodeInfo{
 	{CodeSessionError, SeverityError, "The session carries an error marker (for example RefreshAccessTokenError) set by the app's jwt callback after a failed refresh."},
 	{CodeSignedOut, SeverityInfo, "The paste is what /api/auth/session returns when signed out ({} for NextAuth v4, null for Auth.js)."},
 	{CodeChunksJoined, SeverityInfo, "A cookie split into NAME.0, NAME.1, ... chunks was joined in order, as NextAuth does."},
-	{CodeStaleChunks, SeverityError, "A bare NAME cookie sits beside NAME.0/NAME.1 chunks, or a chunk is missing: NextAuth joins them all and the value is garbage."},
+	{CodeStaleChunks, SeverityError, "A bare NAME cookie sits beside NAME.0/NAME.1 chunks, a chunk is missing, or a short chunk is followed by leftovers of an earlier, larger session: NextAuth joins them all and the value is garbage."},
+	{CodeCookieTooLarge, SeverityWarn, "A Cookie header near or over a limit: 4096 bytes per cookie (browsers), 8 KB per header line (nginx, Apache), 16 KB of headers (Node.js). Error when over, warn within 1 KB of the proxy limit."},
+	{CodeDecrypted, SeverityInfo, "The session token was decrypted locally: names the format, which typed secret fit (by position, never its value), the cookie-name salt and the session's exp."},
+	{CodeSecretMismatch, SeverityError, "No typed secret decrypts the session token (for Auth.js, no secret's key has the token's kid): NEXTAUTH_SECRET / AUTH_SECRET differs from the one that encrypted it."},
+	{CodeSaltMismatch, SeverityError, "An Auth.js session decrypts only with the other cookie name's salt: the __Secure- prefix changed between http and https."},
+	{CodeSignedSession, SeverityInfo, "The session cookie holds a signed JWS (a custom jwt.encode), not NextAuth's encrypted JWE."},
+	{CodeRefreshExpiresFirst, SeverityWarn, "The backend refresh token inside the session expires before the session does: the \"works for a day, then 401\" pattern. Error once the refresh token has already expired."},
+	{CodeSignatureValid, SeverityOK, "The signature verifies with a typed key (named by its label, never its value)."},
+	{CodeSignatureInvalid, SeverityError, "No typed key of the right type verifies the signature. On an unexpired SimpleJWT token this is the backend's SIGNING_KEY / ALGORITHM mismatch 401."},
+	{CodeSignatureUnchecked, SeverityInfo, "Keys were typed, but none fits the token's algorithm (an HMAC secret for an RS256 token, say), so the signature was not checked."},
+	{CodeWeakSecret, SeverityWarn, "A typed HMAC secret is guessable: shorter than 32 bytes, or Django's django-insecure- development key."},
+	{CodeKeyUnreadable, SeverityWarn, "The text in the key field is not a PEM public key, a JWK, a JWKS or a usable secret; says why."},
 }
 
 // Known reports whether code is in the catalog.

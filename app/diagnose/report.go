@@ -15,6 +15,19 @@ type Options struct {
 	// Leeway is the clock tolerance applied to exp, nbf and iat. SimpleJWT's
 	// default LEEWAY is 0; NextAuth decodes its session with 15 s.
 	Leeway time.Duration
+	// Secrets are the NEXTAUTH_SECRET / AUTH_SECRET values typed to open
+	// session tokens, in the order typed. They never enter the Report.
+	Secrets []string
+	// SessionCookie is the cookie name a bare pasted session token is taken
+	// to come from; Auth.js derives its key from it. Empty: the default name
+	// for the token's format.
+	SessionCookie string
+	// Keys check JWS signatures (SimpleJWT's SIGNING_KEY, a PEM, a JWK(S)).
+	Keys []token.VerifyKey
+	// KeyText is a key as typed, parsed with token.ParseVerifyKeys and added
+	// to Keys; KeyBase64 says an HMAC secret in it is base64.
+	KeyText   string
+	KeyBase64 bool
 }
 
 // TokenReport is one decoded token with the facts the page shows about it.
@@ -32,6 +45,30 @@ type TokenReport struct {
 	// Lifetime is exp − iat when both are present.
 	Lifetime  time.Duration
 	SimpleJWT token.SimpleJWT
+	// Session describes how a session token was opened; nil for others.
+	Session *SessionInfo
+	// Lifetimes puts a decrypted session's exp beside those of the backend
+	// tokens inside it.
+	Lifetimes []Lifetime
+	// Signature is the outcome of checking the signature with typed keys.
+	Signature *token.Verification
+}
+
+// SessionInfo says what kind of session token this is and how it opened.
+type SessionInfo struct {
+	Format token.SessionFormat
+	// Salt is the cookie name the key was derived with.
+	Salt string
+	// Secret is the 1-based position of the typed secret that fit; 0 when
+	// none did (or none was typed).
+	Secret     int
+	KidMatched bool
+}
+
+// Lifetime is one row of the side-by-side expiry table.
+type Lifetime struct {
+	Label string // "session", "backendAccess", ...
+	Exp   *token.Instant
 }
 
 // Report is the one model every part reads: the page renders it, the export
@@ -44,19 +81,26 @@ type Report struct {
 	Findings   []Finding
 	// Objects are the JSON objects of the paste, for the session checks.
 	Objects []token.Object
+
+	// opts holds the secrets and keys while Run works; cleared before Run
+	// returns so no secret outlives the analysis inside the Report.
+	opts Options
 }
 
 // Run analyses pasted text.
 func Run(text string, opts Options) Report {
-	r := Report{Now: opts.Now, Leeway: opts.Leeway, InputBytes: len(text)}
+	r := Report{Now: opts.Now, Leeway: opts.Leeway, InputBytes: len(text), opts: opts}
 	ex := token.Extract(text)
 	r.Objects = ex.Objects
+	r.checkKeys()
 	for _, c := range ex.Candidates {
 		r.addToken(c, -1)
 	}
 	r.checkInput(text, ex)
 	r.checkObjects(ex.Objects)
+	r.checkCookieSizes(ex.CookieHeaders)
 	r.sortFindings()
+	r.opts = Options{}
 	return r
 }
 
@@ -68,11 +112,16 @@ func (r *Report) addToken(c token.Candidate, parent int) {
 	tr.fillTimes()
 	tr.SimpleJWT = t.SimpleJWTFacts()
 	r.Tokens = append(r.Tokens, tr)
+	if parent < 0 && t.Form == token.FormJWE {
+		r.openSession(tr.Index)
+		return
+	}
 	r.judgeToken(tr)
 	if parent < 0 {
 		for _, nested := range t.NestedCandidates() {
 			r.addToken(nested, tr.Index)
 		}
+		r.compareLifetimes(tr.Index)
 	}
 }
 

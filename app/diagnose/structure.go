@@ -21,8 +21,17 @@ func (r *Report) judgeToken(tr TokenReport) {
 		return
 	}
 	r.checkAlg(tr)
+	r.checkSignature(tr.Index)
 	r.checkTimes(tr)
 	r.checkSimpleJWT(tr)
+	if token.SessionFormatOf(tr.Token) == token.FormatSignedSession {
+		r.add(Finding{
+			Code: CodeSignedSession, Severity: SeverityInfo, Token: tr.Index,
+			Title:  "Signed (JWS) session token in " + tr.Source.Name + ": a custom jwt.encode",
+			Detail: "NextAuth's default session token is encrypted (JWE); this app overrides jwt.encode/decode to sign instead. Its claims, including backend tokens, are readable by anyone who has the cookie.",
+			Fix:    "Nothing to fix for the refresh itself. Type the signing secret to verify it; consider the default encrypted token if the session holds backend refresh tokens.",
+		})
+	}
 }
 
 func (r *Report) reportMalformed(tr TokenReport) {

@@ -19,6 +19,20 @@ const MaxCandidates = 64
 type Extraction struct {
 	Candidates []Candidate
 	Objects    []Object
+	// CookieHeaders measures each Cookie / Set-Cookie line, for size limits.
+	CookieHeaders []CookieHeader
+}
+
+// CookieHeader is the size of one pasted Cookie or Set-Cookie header.
+type CookieHeader struct {
+	Origin Origin
+	Line   int
+	// Bytes is the header value's length, as a server counts it.
+	Bytes int
+	// Largest is the biggest single cookie (name=value) and its size.
+	Largest      string
+	LargestBytes int
+	Count        int
 }
 
 // Extract finds every token in text and records where each came from. It
@@ -178,12 +192,16 @@ func (ex *extractor) scanLines(text string) {
 func (ex *extractor) scanLine(line string, n int) bool {
 	lower := asciiLower(line[:min(len(line), headerSearchWindow)])
 	if v, ok := headerValue(line, lower, "set-cookie:"); ok {
-		ex.addCookies(parseSetCookie(strings.TrimSpace(v)), OriginSetCookie, n)
+		v = strings.TrimSpace(v)
+		ex.measure(OriginSetCookie, n, v, parseSetCookie(v))
+		ex.addCookies(parseSetCookie(v), OriginSetCookie, n)
 		return true
 	}
 	for _, name := range []string{"cookie:", "-b ", "--cookie "} {
 		if v, ok := headerValue(line, lower, name); ok {
-			ex.addCookies(parseCookieHeader(cookieValue(v)), OriginCookie, n)
+			v = cookieValue(v)
+			ex.measure(OriginCookie, n, v, parseCookieHeader(v))
+			ex.addCookies(parseCookieHeader(v), OriginCookie, n)
 			return true
 		}
 	}
@@ -200,10 +218,22 @@ func (ex *extractor) scanLine(line string, n int) bool {
 		return true
 	}
 	if looksLikeCookieList(line) {
-		ex.addCookies(parseCookieHeader(line), OriginCookie, n)
+		v := strings.TrimSpace(line)
+		ex.measure(OriginCookie, n, v, parseCookieHeader(v))
+		ex.addCookies(parseCookieHeader(v), OriginCookie, n)
 		return true
 	}
 	return false
+}
+
+func (ex *extractor) measure(origin Origin, line int, value string, cookies []cookie) {
+	h := CookieHeader{Origin: origin, Line: line, Bytes: len(value), Count: len(cookies)}
+	for _, c := range cookies {
+		if size := len(c.name) + 1 + len(c.value); size > h.LargestBytes {
+			h.Largest, h.LargestBytes = c.name, size
+		}
+	}
+	ex.result.CookieHeaders = append(ex.result.CookieHeaders, h)
 }
 
 func (ex *extractor) addCookies(cookies []cookie, origin Origin, line int) {

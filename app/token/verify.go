@@ -64,7 +64,7 @@ func ParseVerifyKeys(text string, base64Secret bool) ([]VerifyKey, error) {
 		}
 		secret = dec
 	}
-	return []VerifyKey{{Label: "the typed secret", Kind: KeyHMAC, HMAC: secret, Weak: weakness(secret)}}, nil
+	return []VerifyKey{{Label: "the typed secret", Kind: KeyHMAC, HMAC: secret, Weak: Weakness(secret)}}, nil
 }
 
 func decodeAnyBase64(s string) ([]byte, error) {
@@ -76,9 +76,9 @@ func decodeAnyBase64(s string) ([]byte, error) {
 	return nil, errors.New("not valid base64 or base64url")
 }
 
-// weakness flags secrets an attacker could guess or brute-force. RFC 7518
+// Weakness flags secrets an attacker could guess or brute-force. RFC 7518
 // §3.2 asks for a key at least as long as the hash (32 bytes for HS256).
-func weakness(secret []byte) string {
+func Weakness(secret []byte) string {
 	s := string(secret)
 	switch {
 	case strings.HasPrefix(s, "django-insecure-"):
@@ -165,7 +165,7 @@ func jwksKeys(jwks []jose.JSONWebKey) ([]VerifyKey, error) {
 			label += " (kid " + jwk.KeyID + ")"
 		}
 		if secret, ok := jwk.Key.([]byte); ok {
-			keys = append(keys, VerifyKey{Label: label, Kind: KeyHMAC, Kid: jwk.KeyID, HMAC: secret, Weak: weakness(secret)})
+			keys = append(keys, VerifyKey{Label: label, Kind: KeyHMAC, Kid: jwk.KeyID, HMAC: secret, Weak: Weakness(secret)})
 			continue
 		}
 		pub := jwk.Key
