@@ -34,6 +34,14 @@ type Inspector struct {
 	// took is the wall time of the last analysis (the real clock, not Env.Now,
 	// which tests pin).
 	took time.Duration
+
+	// Secrets and keys live only in these fields, in memory. They are never
+	// rendered back into the page, stored, logged or exported.
+	secrets    []string
+	cookieName string
+	keyText    string
+	keyBase64  bool
+	keyShown   bool
 }
 
 // NewInspector returns the page component wired to env.
@@ -65,7 +73,14 @@ func (in *Inspector) Report() diagnose.Report { return in.report }
 
 func (in *Inspector) analyse() {
 	start := time.Now()
-	in.report = diagnose.Run(in.input, diagnose.Options{Now: in.env.Now(), Leeway: in.leeway})
+	in.report = diagnose.Run(in.input, diagnose.Options{
+		Now:           in.env.Now(),
+		Leeway:        in.leeway,
+		Secrets:       nonEmpty(in.secrets),
+		SessionCookie: in.cookieName,
+		KeyText:       in.keyText,
+		KeyBase64:     in.keyBase64,
+	})
 	in.took = time.Since(start)
 	in.analysed = in.input != ""
 	if in.env.ShowTiming && in.analysed {
@@ -130,6 +145,7 @@ func (in *Inspector) Render() app.UI {
 		in.renderHeader(),
 		app.Main().Body(
 			in.renderPaste(),
+			in.renderSecrets(),
 			in.renderSettings(),
 			app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
 			app.If(in.analysed, func() app.UI { return in.renderResults() }),

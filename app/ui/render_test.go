@@ -92,6 +92,63 @@ func xssToken() string {
 		enc([]byte(`{"name":"<img src=x onerror=alert(1)>","exp":1895706169}`)) + ".c2ln"
 }
 
+// sessionHeader returns a session vector's Cookie header and the secret
+// that opens it (app/token/testdata/nextauth, minted by next-auth itself).
+func sessionHeader(t *testing.T, name string) (header, secret string) {
+	t.Helper()
+	b, err := os.ReadFile("../token/testdata/nextauth/vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sv struct {
+		Secrets map[string]string `json:"secrets"`
+		Vectors []struct {
+			Name         string `json:"name"`
+			CookieHeader string `json:"cookie_header"`
+		} `json:"vectors"`
+	}
+	if err := json.Unmarshal(b, &sv); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range sv.Vectors {
+		if v.Name == name {
+			return "Cookie: " + v.CookieHeader, sv.Secrets["main"]
+		}
+	}
+	t.Fatalf("no session vector %s", name)
+	return "", ""
+}
+
+func TestGoldenDecryptedSession(t *testing.T) {
+	_, now := vectors(t)
+	header, secret := sessionHeader(t, "v4_valid")
+	in := newInspector(now)
+	in.SetSecrets(secret)
+	in.SetInput(header)
+	got := sortAttributes(app.HTMLString(in))
+	if strings.Contains(got, secret) {
+		t.Fatal("the secret is in the rendered page")
+	}
+	checkGolden(t, "session_v4", got)
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".html")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./app/ui -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("render differs from %s; run go test ./app/ui -update and review the diff", path)
+	}
+}
+
 func TestGolden(t *testing.T) {
 	v, now := vectors(t)
 	broken := strings.Replace(v["refresh_valid"], ".eyJ0", ".eyJ0!", 1)

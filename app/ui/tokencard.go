@@ -39,9 +39,11 @@ func (in *Inspector) renderTokenCard(i int) app.UI {
 		Body(
 			app.H3().ID("token-title-"+strconv.Itoa(i)).Text(cardTitle(r, i)),
 			app.P().Class("source").Text(sourceText(r, i)),
+			app.If(t.Session != nil, func() app.UI { return renderSessionFacts(t) }),
 			renderSegments(t.Token),
 			in.renderCopyButtons(t),
 			renderFindingChips(r, i),
+			app.If(len(t.Lifetimes) > 0, func() app.UI { return in.renderLifetimes(t) }),
 			app.If(len(t.Header) > 0, func() app.UI { return renderMembers("Header", t.Header, nil) }),
 			app.If(len(t.Claims) > 0, func() app.UI {
 				return renderMembers("Payload claims", t.Claims, func(m token.Member) string { return in.explainClaim(t, m) })
@@ -143,7 +145,7 @@ func (in *Inspector) renderCopyButtons(t diagnose.TokenReport) app.UI {
 			return app.Button().Type("button").Text("Copy header JSON").OnClick(in.copyText("the header JSON", prettyJSON(t.Segments[0].Decoded)))
 		}),
 		app.If(len(t.Claims) > 0, func() app.UI {
-			return app.Button().Type("button").Text("Copy payload JSON").OnClick(in.copyText("the payload JSON", prettyJSON(t.Segments[1].Decoded)))
+			return app.Button().Type("button").Text("Copy payload JSON").OnClick(in.copyText("the payload JSON", prettyJSON(claimsJSON(t.Claims))))
 		}),
 	)
 }
@@ -203,3 +205,56 @@ func renderMembers(caption string, members []token.Member, explain func(token.Me
 func attrSafe(s string) string { return attrReplacer.Replace(s) }
 
 var attrReplacer = strings.NewReplacer(`"`, "'", "<", "‹", ">", "›")
+
+// claimsJSON rebuilds the payload from its members in order: for a decrypted
+// session there is no payload segment to copy.
+func claimsJSON(ms []token.Member) []byte {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, m := range ms {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		key, _ := json.Marshal(m.Key)
+		b.Write(key)
+		b.WriteByte(':')
+		b.Write(m.Raw)
+	}
+	b.WriteByte('}')
+	return []byte(b.String())
+}
+
+func renderSessionFacts(t diagnose.TokenReport) app.UI {
+	s := t.Session
+	text := s.Format.Describe()
+	if s.Secret > 0 {
+		text += " · opened with secret #" + strconv.Itoa(s.Secret)
+	} else {
+		text += " · not opened"
+	}
+	if token.KeySpecFor(s.Format, s.Salt).UsesSalt() {
+		text += " · key salt (cookie name): " + s.Salt
+	}
+	return app.P().Class("session-facts").Text(text)
+}
+
+func (in *Inspector) renderLifetimes(t diagnose.TokenReport) app.UI {
+	now, zone := in.report.Now, in.env.Zone
+	return app.Table().Class("members", "lifetimes").Body(
+		app.Caption().Text("Lifetimes side by side"),
+		app.THead().Body(app.Tr().Body(
+			app.Th().Scope("col").Text("Token"),
+			app.Th().Scope("col").Text("exp (UTC)"),
+			app.Th().Scope("col").Text("Local"),
+			app.Th().Scope("col").Text("When"),
+		)),
+		app.TBody().Body(app.Range(t.Lifetimes).Slice(func(i int) app.UI {
+			l := t.Lifetimes[i]
+			utc, local, rel := describeInstant(l.Exp.Time, now, zone)
+			return app.Tr().DataSet("lifetime", attrSafe(l.Label)).Body(
+				app.Th().Scope("row").Body(app.Code().Text(l.Label)),
+				app.Td().Text(utc), app.Td().Text(local), app.Td().Text(rel),
+			)
+		})),
+	)
+}
