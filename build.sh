@@ -203,7 +203,7 @@ fuzz_pass() {
 		while IFS= read -r name; do
 			found=1
 			log "fuzz $dir $name (10s)"
-			go test -run='^$' -fuzz="^${name}\$" -fuzztime=10s "$dir"
+			go test -run='^$' -fuzz="^${name}\$" -fuzztime=10s -fuzzminimizetime=1s "$dir"
 		done < <(grep -h '^func Fuzz' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/')
 	done < <(grep -rl --include='*_test.go' '^func Fuzz' app/ | sort)
 	((found)) || log "fuzz: no Fuzz targets under app/"
@@ -224,6 +224,9 @@ cmd_bench() {
 
 	log "native benchmarks (app/)"
 	native_bench
+
+	log "session decryption: Go vs Node jose (same vectors)"
+	decrypt_vs_node
 
 	log "browser timings (headless Chromium, median of 5)"
 	TOKENSCOPE_BENCH_OUT="$tmp/browser.txt" go test -count=1 -timeout 20m \
@@ -251,6 +254,27 @@ wasm_sizes() {
 		brotli*) size="$br" ;;
 		esac
 		printf '%-22s %12d %10.2f\n' "$label" "$size" "$(awk -v b="$size" 'BEGIN{print b/1000000}')"
+	done
+	echo
+}
+
+# decrypt_vs_node times HKDF + JWE decryption of the chunked session vectors
+# in Go (token.Decrypt) and in Node (@panva/hkdf + jose's jwtDecrypt, the
+# libraries NextAuth uses) and prints the ratio.
+decrypt_vs_node() {
+	local dir=app/token/testdata/nextauth go_out node_out
+	if [[ ! -d "$dir/node_modules" ]]; then
+		(cd "$dir" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci in $dir failed"
+	fi
+	node_out="$(cd "$dir" && node bench.mjs)" || die "node bench.mjs failed"
+	go_out="$(go test -run='^$' -bench='^BenchmarkDecryptOnly$' -benchmem ./app/diagnose)" || die "go decrypt benchmark failed"
+	echo
+	printf '%-18s %14s %14s %12s\n' "session vector" "Go ns/op" "Node ns/op" "Go ÷ Node"
+	local name go_ns node_ns
+	for name in v4_chunked authjs_chunked; do
+		go_ns="$(printf '%s\n' "$go_out" | awk -v n="$name" '$1 ~ "/"n"(-[0-9]+)?$" { print $3 }')"
+		node_ns="$(printf '%s\n' "$node_out" | sed -n "s/.*\"name\":\"$name\",\"ns_per_op\":\([0-9]*\).*/\1/p")"
+		printf '%-18s %14s %14s %12s\n' "$name" "$go_ns" "$node_ns" "$(awk -v g="$go_ns" -v n="$node_ns" 'BEGIN { if (n > 0) printf "%.2f", g / n; else print "-" }')"
 	done
 	echo
 }

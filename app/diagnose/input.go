@@ -12,7 +12,7 @@ func (r *Report) checkInput(text string, ex token.Extraction) {
 	if trimmed == "" {
 		return
 	}
-	if len(ex.Candidates) >= token.MaxCandidates {
+	if len(ex.Candidates) >= token.MaxCandidates || r.truncated {
 		r.add(Finding{
 			Code: CodeTooManyCandidates, Severity: SeverityWarn, Token: -1,
 			Title:  "Only the first " + strconv.Itoa(token.MaxCandidates) + " tokens were analysed",

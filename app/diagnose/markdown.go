@@ -46,7 +46,7 @@ func writeToken(b *strings.Builder, r Report, i int) {
 	if t.Parent >= 0 {
 		fmt.Fprintf(b, "- Inside token %d at `%s`\n", t.Parent+1, t.Source.Name)
 	}
-	fmt.Fprintf(b, "- Redacted: `%s`\n", Redact(t.Token))
+	fmt.Fprintf(b, "- Redacted: `%s`\n", redactFor(r, i))
 	if len(t.Header) > 0 {
 		fmt.Fprintf(b, "\nHeader:\n\n```json\n%s\n```\n", membersJSON(t.Header))
 	}
@@ -54,6 +54,18 @@ func writeToken(b *strings.Builder, r Report, i int) {
 		fmt.Fprintf(b, "\nClaims:\n\n```json\n%s\n```\n", membersJSON(t.Claims))
 	}
 	b.WriteString("\n")
+}
+
+// redactFor also drops the payload segment of a token that carries other
+// tokens: base64-decoding it would give them back whole.
+func redactFor(r Report, i int) string {
+	t := r.Tokens[i].Token
+	for _, o := range r.Tokens {
+		if o.Parent == i && t.Form == token.FormJWS && len(t.Segments) == 3 {
+			return t.Segments[0].Text + ".<payload holds tokens: see the redacted claims>.<signature removed>"
+		}
+	}
+	return Redact(t)
 }
 
 // Redact keeps what is safe to share: a JWS's header and payload with the

@@ -82,6 +82,8 @@ type Report struct {
 	// Objects are the JSON objects of the paste, for the session checks.
 	Objects []token.Object
 
+	truncated bool
+
 	// opts holds the secrets and keys while Run works; cleared before Run
 	// returns so no secret outlives the analysis inside the Report.
 	opts Options
@@ -107,6 +109,10 @@ func Run(text string, opts Options) Report {
 // addToken decodes a candidate, judges it, and descends into tokens nested in
 // its payload.
 func (r *Report) addToken(c token.Candidate, parent int) {
+	if len(r.Tokens) >= token.MaxCandidates {
+		r.truncated = true // tokens nested in tokens count against the same cap
+		return
+	}
 	t := token.Decode(c)
 	tr := TokenReport{Token: t, Index: len(r.Tokens), Parent: parent, Role: token.RoleOf(c.Source.LeafName())}
 	tr.fillTimes()

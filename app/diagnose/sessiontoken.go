@@ -211,10 +211,10 @@ func (r *Report) compareLifetimes(parent int) {
 
 // Cookie header limits that break sessions silently.
 const (
-	cookieLimit        = 4096      // browsers drop a cookie whose name=value exceeds this
-	proxyHeaderLimit   = 8190      // nginx large_client_header_buffers 8k, Apache LimitRequestFieldSize
-	nearProxyLimit     = 7 * 1024  // within 1 KB of the proxy limit
-	nodeHeaderLimit    = 16 * 1024 // Node.js --max-http-header-size (all headers together)
+	cookieLimit      = 4096      // browsers drop a cookie whose name=value exceeds this
+	proxyHeaderLimit = 8190      // nginx large_client_header_buffers 8k, Apache LimitRequestFieldSize
+	nearProxyLimit   = 7 * 1024  // within 1 KB of the proxy limit
+	nodeHeaderLimit  = 16 * 1024 // Node.js --max-http-header-size (all headers together)
 )
 
 func (r *Report) checkCookieSizes(headers []token.CookieHeader) {

@@ -90,6 +90,9 @@ var (
 	jweSegmentNames = []string{"protected header", "encrypted key", "initialization vector", "ciphertext", "authentication tag"}
 )
 
+// maxShownSegments bounds the segments kept for a token of the wrong shape.
+const maxShownSegments = 6
+
 // Decode reads a candidate as a JWS (with golang-jwt) or recognises it as a
 // JWE. It checks nothing about time or signature: that is diagnosis.
 func Decode(c Candidate) Token {
@@ -153,6 +156,12 @@ func (t *Token) decodeWrongShape(parts []string) {
 	names := jwsSegmentNames
 	if len(parts) > 3 {
 		names = jweSegmentNames
+	}
+	if len(parts) > maxShownSegments {
+		// A run of dots is not a token with a million parts: keep what a
+		// person can look at, and the whole text stays in Raw.
+		rest := strings.Join(parts[maxShownSegments-1:], ".")
+		parts = append(parts[:maxShownSegments-1:maxShownSegments-1], rest)
 	}
 	t.Segments = segmentsOf(parts, names)
 	if len(parts) >= 2 && strings.HasPrefix(parts[0], "eyJ") {

@@ -85,7 +85,7 @@ func TestDecodePinpointsDamage(t *testing.T) {
 		{"standard base64 in signature", parts[0] + "." + parts[1] + "." + parts[2][:5] + "+" + parts[2][6:], "signature", 5, "+", "standard base64"},
 		{"space in header", parts[0][:3] + " " + parts[0][3:] + "." + parts[1] + "." + parts[2], "header", 3, " ", "not base64url"},
 		{"truncated payload", parts[0] + "." + parts[1][:len(parts[1])-(len(parts[1])%4)+1-4] + "." + parts[2], "payload", -2, "", "impossible for base64url"},
-		{"payload not JSON", parts[0] + "." + seg(`{"a":1,}`) + "." + parts[2], "payload", 7, "", "not to valid JSON"},
+		{"payload not JSON", parts[0] + "." + seg(`{"a":1,}`) + "." + parts[2], "payload", 8, "", "at byte 7 of the decoded JSON"},
 		{"payload is an array", parts[0] + "." + seg(`[1,2]`) + "." + parts[2], "payload", -1, "", "not a JSON object but an array"},
 		{"header without alg", seg(`{"typ":"JWT"}`) + "." + parts[1] + "." + parts[2], "header", -1, "", `no "alg"`},
 		{"empty signature", parts[0] + "." + parts[1] + ".", "signature", -1, "", "cut short"},

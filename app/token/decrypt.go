@@ -7,8 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-
-	jose "github.com/go-jose/go-jose/v4"
 )
 
 // Decryption errors, matched with errors.Is.
@@ -97,13 +95,11 @@ func Decrypt(t Token, secrets []string, salt string) (Decrypted, error) {
 	if len(secrets) == 0 {
 		return Decrypted{Format: formats[0], SecretIndex: -1}, ErrNoSecret
 	}
-	obj, err := jose.ParseEncryptedCompact(t.Raw, []jose.KeyAlgorithm{jose.DIRECT},
-		[]jose.ContentEncryption{jose.A256GCM, jose.A256CBC_HS512})
-	if err != nil {
-		return Decrypted{}, fmt.Errorf("parsing session JWE: %w", err)
+	if _, err := contentCipher(t.Enc, make([]byte, keyLength(t.Enc))); err != nil {
+		return Decrypted{}, fmt.Errorf("reading session JWE: %w", err)
 	}
 	for _, f := range formats {
-		if d, ok := tryAll(obj, t.Kid, f, secrets, salt); ok {
+		if d, ok := tryAll(t, f, secrets, salt); ok {
 			return d, nil
 		}
 	}
@@ -111,11 +107,18 @@ func Decrypt(t Token, secrets []string, salt string) (Decrypted, error) {
 		if !KeySpecFor(f, salt).UsesSalt() {
 			continue
 		}
-		if d, ok := tryAll(obj, t.Kid, f, secrets, OtherSalt(salt)); ok {
+		if d, ok := tryAll(t, f, secrets, OtherSalt(salt)); ok {
 			return d, fmt.Errorf("salt %q: %w", d.Salt, ErrSaltMismatch)
 		}
 	}
 	return Decrypted{Format: formats[0], Salt: salt, SecretIndex: -1}, ErrSecretMismatch
+}
+
+func keyLength(enc string) int {
+	if enc == "A256CBC-HS512" {
+		return 64
+	}
+	return 32
 }
 
 // candidateFormats lists the formats the header and cookie allow, most likely
@@ -137,7 +140,8 @@ func candidateFormats(t Token, salt string) []SessionFormat {
 // tryAll tries each secret under one salt. With a kid (Auth.js) it decrypts
 // only with the secret whose derived key has that thumbprint, which both
 // names the secret and avoids trial decryption.
-func tryAll(obj *jose.JSONWebEncryption, kid string, format SessionFormat, secrets []string, salt string) (Decrypted, bool) {
+func tryAll(t Token, format SessionFormat, secrets []string, salt string) (Decrypted, bool) {
+	kid := t.Kid
 	spec := KeySpecFor(format, salt)
 	for i, secret := range secrets {
 		if secret == "" {
@@ -154,7 +158,7 @@ func tryAll(obj *jose.JSONWebEncryption, kid string, format SessionFormat, secre
 			}
 			matched = true
 		}
-		payload, err := obj.Decrypt(key)
+		payload, err := openDirect(t, key)
 		if err != nil {
 			continue
 		}

@@ -122,3 +122,22 @@ func TestExtractObjects(t *testing.T) {
 		t.Errorf("backendRefresh member %+v", m)
 	}
 }
+
+func TestExtractTokensInArrays(t *testing.T) {
+	vf := loadVectors(t)
+	access := vf.get(t, "access_valid").Token
+	for _, in := range []string{`["` + access + `"]`, `{"tokens":["x","` + access + `"]}`} {
+		c := token.Extract(in).Candidates
+		if len(c) != 1 || c[0].Value != access {
+			t.Errorf("%.20s: %+v", in, c)
+		}
+	}
+}
+
+func TestExtractOneTokenPerLine(t *testing.T) {
+	vf := loadVectors(t)
+	a, r := vf.get(t, "access_valid").Token, vf.get(t, "refresh_valid").Token
+	if c := token.Extract(a + "\n" + r + "\n").Candidates; len(c) != 2 || c[0].Value != a || c[1].Value != r {
+		t.Errorf("got %+v", c)
+	}
+}

@@ -217,9 +217,18 @@ func (ex *extractor) walkJSON(n jsonNode, path string, line int) {
 		}
 	case KindArray:
 		for i, e := range n.elems {
-			ex.walkJSON(e, path+"["+strconv.Itoa(i)+"]", line)
+			ex.walkMember(jsonMember{key: arrayKey(path), node: e}, path+"["+strconv.Itoa(i)+"]", line)
 		}
 	}
+}
+
+// arrayKey names an array's elements after the array ("tokens" for
+// tokens[3]), so a list under a token-ish name is searched like one.
+func arrayKey(path string) string {
+	if i := strings.LastIndexAny(path, ".["); i >= 0 {
+		return strings.Trim(path[i+1:], `"]`)
+	}
+	return path
 }
 
 func (ex *extractor) walkMember(m jsonMember, path string, line int) {

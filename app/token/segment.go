@@ -41,14 +41,18 @@ func badCharacter(name, body string) *Problem {
 		if isBase64URL(r) {
 			continue
 		}
-		p := &Problem{Segment: name, Offset: i, Char: string(r)}
+		char := string(r)
+		if _, size := utf8.DecodeRuneInString(body[i:]); r == utf8.RuneError && size == 1 {
+			char = fmt.Sprintf(`\x%02x`, body[i]) // the byte itself, not U+FFFD
+		}
+		p := &Problem{Segment: name, Offset: i, Char: char}
 		switch {
 		case r == '+' || r == '/':
 			p.Message = fmt.Sprintf("character %q at offset %d is standard base64, not base64url (JWTs use - and _ instead of + and /)", r, i)
 		case r == '=':
 			p.Message = fmt.Sprintf("padding '=' at offset %d is inside the segment, not at its end", i)
-		case r == utf8.RuneError:
-			p.Message = fmt.Sprintf("invalid UTF-8 at offset %d", i)
+		case len(char) == 4 && char[0] == '\\':
+			p.Message = fmt.Sprintf("byte %s at offset %d is not UTF-8 text, let alone base64url", char, i)
 		default:
 			p.Message = fmt.Sprintf("character %q at offset %d is not base64url (only A-Z a-z 0-9 - _ are allowed)", r, i)
 		}
@@ -78,7 +82,10 @@ func parseSegmentJSON(name string, decoded []byte) ([]Member, *Problem) {
 		}
 		msg := "it decodes, but not to valid JSON: " + err.Error()
 		if offset >= 0 {
-			msg += fmt.Sprintf(" (at byte %d, near %q)", offset, around(decoded, offset))
+			msg += fmt.Sprintf(" (at byte %d of the decoded JSON, near %q)", offset, around(decoded, offset))
+			// Point into the base64url text the user sees: every 3 decoded
+			// bytes are 4 characters there.
+			offset = offset / 3 * 4
 		}
 		return nil, &Problem{Segment: name, Offset: offset, Message: msg}
 	}

@@ -6,13 +6,11 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
 
-	jose "github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -121,11 +119,9 @@ func publicFromPEM(block *pem.Block) (any, error) {
 	case "RSA PUBLIC KEY":
 		return x509.ParsePKCS1PublicKey(block.Bytes)
 	case "CERTIFICATE":
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, err
-		}
-		return cert.PublicKey, nil
+		// x509.ParseCertificate would add 37 KB of gzipped wasm for a form
+		// SimpleJWT never takes: its VERIFYING_KEY is a public key.
+		return nil, errors.New("this is a certificate: paste its public key instead (openssl x509 -pubkey -noout -in cert.pem)")
 	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY":
 		return nil, errors.New("this is a private key: paste the public key instead (openssl pkey -pubout), and rotate this one if it was ever shared")
 	}
@@ -142,44 +138,6 @@ func publicKey(label string, pub any) (VerifyKey, error) {
 		return VerifyKey{Label: label, Kind: KeyEd25519, Public: k}, nil
 	}
 	return VerifyKey{}, fmt.Errorf("%s: key type %T: %w", label, pub, ErrKeyFormat)
-}
-
-// parseJWKKeys reads a JWK or a JWKS with go-jose; oct keys become HMAC keys.
-func parseJWKKeys(text string) ([]VerifyKey, error) {
-	var set jose.JSONWebKeySet
-	if err := json.Unmarshal([]byte(text), &set); err == nil && len(set.Keys) > 0 {
-		return jwksKeys(set.Keys)
-	}
-	var jwk jose.JSONWebKey
-	if err := json.Unmarshal([]byte(text), &jwk); err != nil {
-		return nil, fmt.Errorf("reading JWK: %w", err)
-	}
-	return jwksKeys([]jose.JSONWebKey{jwk})
-}
-
-func jwksKeys(jwks []jose.JSONWebKey) ([]VerifyKey, error) {
-	var keys []VerifyKey
-	for i, jwk := range jwks {
-		label := fmt.Sprintf("JWK %d", i+1)
-		if jwk.KeyID != "" {
-			label += " (kid " + jwk.KeyID + ")"
-		}
-		if secret, ok := jwk.Key.([]byte); ok {
-			keys = append(keys, VerifyKey{Label: label, Kind: KeyHMAC, Kid: jwk.KeyID, HMAC: secret, Weak: Weakness(secret)})
-			continue
-		}
-		pub := jwk.Key
-		if !jwk.IsPublic() {
-			pub = jwk.Public().Key
-		}
-		k, err := publicKey(label, pub)
-		if err != nil {
-			return nil, err
-		}
-		k.Kid = jwk.KeyID
-		keys = append(keys, k)
-	}
-	return keys, nil
 }
 
 // kindFor is the key family an alg needs.

@@ -1,0 +1,44 @@
+package diagnose_test
+
+import (
+	"testing"
+	"time"
+
+	"tokenscope/app/diagnose"
+	"tokenscope/app/token"
+)
+
+// BenchmarkDecryptAnalyseV4Chunked is the budget case: a chunked,
+// ~8 KB NextAuth v4 session Cookie header, decrypted with the right secret
+// (after a wrong one, as with a rotation list) and fully analysed.
+func BenchmarkDecryptAnalyseV4Chunked(b *testing.B) {
+	sv := loadSessionVectors(b)
+	header := "Cookie: " + sv.get(b, "v4_chunked").CookieHeader
+	opts := diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["other"], sv.Secrets["main"]}}
+	b.SetBytes(int64(len(header)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := diagnose.Run(header, opts); !r.Has(diagnose.CodeDecrypted) {
+			b.Fatal("not decrypted")
+		}
+	}
+}
+
+// BenchmarkDecryptOnly isolates key derivation and decryption of the same
+// session, the part the Node comparison (jose's jwtDecrypt) measures.
+func BenchmarkDecryptOnly(b *testing.B) {
+	for _, name := range []string{"v4_chunked", "authjs_chunked"} {
+		b.Run(name, func(b *testing.B) {
+			sv := loadSessionVectors(b)
+			v := sv.get(b, name)
+			tok := token.Decode(token.Candidate{Value: v.Token, Source: token.Source{Origin: token.OriginCookie, Name: v.CookieName}})
+			secrets := []string{sv.Secrets["main"]}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := token.Decrypt(tok, secrets, v.CookieName); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
