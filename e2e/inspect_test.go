@@ -20,9 +20,10 @@ import (
 // (app/token/testdata/simplejwt/mint.py) and the NextAuth / Auth.js sessions
 // the real libraries minted around them (app/token/testdata/nextauth).
 type vectors struct {
-	simple  map[string]string // name -> token, or body for responses
-	session map[string]string // name -> Cookie header value
-	secrets map[string]string
+	simple   map[string]string // name -> token, or body for responses
+	session  map[string]string // name -> Cookie header value
+	sessions map[string]string // name -> the session token alone
+	secrets  map[string]string
 }
 
 func loadVectors(t *testing.T) vectors {
@@ -34,12 +35,13 @@ func loadVectors(t *testing.T) vectors {
 		Secrets map[string]string `json:"secrets"`
 		Vectors []struct {
 			Name         string `json:"name"`
+			Token        string `json:"token"`
 			CookieHeader string `json:"cookie_header"`
 		} `json:"vectors"`
 	}
 	readJSON(t, "../app/token/testdata/simplejwt/vectors.json", &simple)
 	readJSON(t, "../app/token/testdata/nextauth/vectors.json", &session)
-	v := vectors{simple: map[string]string{}, session: map[string]string{}, secrets: session.Secrets}
+	v := vectors{simple: map[string]string{}, session: map[string]string{}, sessions: map[string]string{}, secrets: session.Secrets}
 	for _, s := range simple.Vectors {
 		v.simple[s.Name] = s.Token
 		if s.Token == "" {
@@ -48,6 +50,7 @@ func loadVectors(t *testing.T) vectors {
 	}
 	for _, s := range session.Vectors {
 		v.session[s.Name] = s.CookieHeader
+		v.sessions[s.Name] = s.Token
 	}
 	return v
 }

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"github.com/chromedp/chromedp"
+
 	"fmt"
 	"strings"
 	"testing"
@@ -126,4 +128,35 @@ func TestSignatureCheck(t *testing.T) {
 		t.Errorf("invalid signature severity %q", sev)
 	}
 	tb.assertNothingStored(signingKey)
+}
+
+// TestBareSessionCookieChoice pastes an Auth.js session token without its
+// cookie: under the default name it is a salt mismatch; choosing the
+// __Secure- name in the select opens it.
+func TestBareSessionCookieChoice(t *testing.T) {
+	v := loadVectors(t)
+	tb := openInspector(t)
+	tb.paste(v.sessions["authjs_secure"])
+	tb.typeInto("input#secret", v.secrets["main"])
+	tb.finding("authjs.salt_mismatch")
+	tb.typeInto("select#cookie-name", "__Secure-authjs.session-token")
+	tb.finding("nextauth.decrypted")
+	tb.waitJS("the salt verdict to clear", `!document.querySelector('[data-code="authjs.salt_mismatch"]')`, 10*time.Second)
+}
+
+// TestRotatedSecrets types the current secret first and the old one in a
+// second field, as AUTH_SECRET and AUTH_SECRET_1: the kid picks the old one.
+func TestRotatedSecrets(t *testing.T) {
+	v := loadVectors(t)
+	tb := openInspector(t)
+	tb.paste("Cookie: " + v.session["authjs_rotated"])
+	tb.typeInto("input#secret", v.secrets["main"])
+	tb.finding("nextauth.secret_mismatch")
+	tb.do("adding a secret field", chromedp.Click("button#add-secret"))
+	tb.waitFor("input#secret-2")
+	tb.typeInto("input#secret-2", v.secrets["rotated_old"])
+	tb.finding("nextauth.decrypted")
+	if title := tb.text(`[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "secret #2") {
+		t.Errorf("title %q", title)
+	}
 }
