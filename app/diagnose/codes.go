@@ -36,6 +36,27 @@ const (
 	CodeSignatureUnchecked  Code = "jwt.signature_unchecked"
 	CodeWeakSecret          Code = "jwt.weak_secret"
 	CodeKeyUnreadable       Code = "input.key_unreadable"
+
+	CodeProbeEndpointOK    Code = "probe.endpoint_ok"
+	CodeProbeRefreshOK     Code = "probe.refresh_ok"
+	CodeProbeRotated       Code = "probe.rotated"
+	CodeBlacklisted        Code = "simplejwt.blacklisted"
+	CodeTokenInvalid       Code = "simplejwt.token_invalid"
+	CodeNoActiveAccount    Code = "simplejwt.no_active_account"
+	CodeEndpointNotFound   Code = "probe.endpoint_not_found"
+	CodeMethodNotAllowed   Code = "probe.method_not_allowed"
+	CodeBadRequest         Code = "probe.bad_request"
+	CodeUnsupportedMedia   Code = "probe.unsupported_media_type"
+	CodeServerError        Code = "probe.server_error"
+	CodeRedirected         Code = "probe.redirected"
+	CodeCORSBlocked        Code = "probe.cors_blocked"
+	CodeUnreachable        Code = "probe.unreachable"
+	CodeMixedContent       Code = "probe.mixed_content"
+	CodeCSPBlocked         Code = "probe.csp_blocked"
+	CodeTimeout            Code = "probe.timeout"
+	CodeInvalidURL         Code = "probe.invalid_url"
+	CodeUnexpectedResponse Code = "probe.unexpected_response"
+	CodeClockSkew          Code = "clock.skew"
 )
 
 // CodeInfo documents one code.
@@ -79,6 +100,26 @@ var Catalog = []CodeInfo{
 	{CodeSignatureUnchecked, SeverityInfo, "Keys were typed, but none fits the token's algorithm (an HMAC secret for an RS256 token, say), so the signature was not checked."},
 	{CodeWeakSecret, SeverityWarn, "A typed HMAC secret is guessable: shorter than 32 bytes, or Django's django-insecure- development key."},
 	{CodeKeyUnreadable, SeverityWarn, "The text in the key field is not a PEM public key, a JWK, a JWKS or a usable secret; says why."},
+	{CodeProbeEndpointOK, SeverityOK, "The side-effect-free probe (an obviously invalid token) got SimpleJWT's 401 token_not_valid: endpoint, method, JSON body and CORS all work from this origin."},
+	{CodeProbeRefreshOK, SeverityOK, "The real refresh returned 200 with a new access token."},
+	{CodeProbeRotated, SeverityWarn, "The refresh also returned a new refresh token (ROTATE_REFRESH_TOKENS): the app must store it; with BLACKLIST_AFTER_ROTATION the old one is now dead."},
+	{CodeBlacklisted, SeverityError, "SimpleJWT answered \"Token is blacklisted\": the refresh token was already used once with rotation and blacklisting on (rotated token not persisted, or two refreshes raced)."},
+	{CodeTokenInvalid, SeverityError, "SimpleJWT answered 401 token_not_valid (\"Token is invalid or expired\" in 5.2.2, \"Token is expired\" / \"Token is invalid\" from 5.5, or a missing claim); combined with the token's own exp to say expired or bad signature."},
+	{CodeNoActiveAccount, SeverityError, "The backend refused because the user is inactive or gone (code no_active_account)."},
+	{CodeEndpointNotFound, SeverityError, "The refresh path answered 404. Lists which candidate paths exist; warn when another candidate works."},
+	{CodeMethodNotAllowed, SeverityError, "The path answered 405 to POST: it is not a refresh endpoint (or the view only allows other methods)."},
+	{CodeBadRequest, SeverityError, "400: the backend did not find the field it wants; names the field and the message."},
+	{CodeUnsupportedMedia, SeverityError, "415: the request's Content-Type is not one the view parses; send application/json."},
+	{CodeServerError, SeverityError, "5xx from the backend (for example Django's APPEND_SLASH RuntimeError for a POST without the trailing slash in DEBUG)."},
+	{CodeRedirected, SeverityError, "The path redirects (Django's APPEND_SLASH 301 for a missing trailing slash): a client that follows it turns the POST into a GET and gets 405."},
+	{CodeCORSBlocked, SeverityError, "The CORS request failed but a no-cors request to the same URL got through: the server is up and refuses this origin. Gives the origin and the CORS_ALLOWED_ORIGINS line."},
+	{CodeUnreachable, SeverityError, "Both the CORS request and the no-cors follow-up failed: server down, wrong host or port, DNS, TLS, or the browser blocking the address."},
+	{CodeMixedContent, SeverityError, "An https page cannot call an http backend (mixed content): the browser blocks it before sending."},
+	{CodeCSPBlocked, SeverityError, "The page's Content-Security-Policy blocked the request; names the directive (connect-src)."},
+	{CodeTimeout, SeverityError, "No answer within the probe's timeout."},
+	{CodeInvalidURL, SeverityError, "The backend URL is not an absolute http(s) URL."},
+	{CodeUnexpectedResponse, SeverityWarn, "An answer that is not a SimpleJWT refresh response (status and body shown)."},
+	{CodeClockSkew, SeverityWarn, "The backend's Date header differs from this browser's clock by more than 5 s; SimpleJWT's LEEWAY is 0."},
 }
 
 // Known reports whether code is in the catalog.

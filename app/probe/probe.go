@@ -1,0 +1,292 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"tokenscope/app/diagnose"
+)
+
+// CandidatePaths are where SimpleJWT and dj-rest-auth projects mount the
+// refresh view, most common first.
+var CandidatePaths = []string{
+	"/api/token/refresh/",
+	"/token/refresh/",
+	"/api/auth/token/refresh/",
+	"/dj-rest-auth/token/refresh/",
+}
+
+// DefaultBackend is where `manage.py runserver` listens.
+const DefaultBackend = "http://127.0.0.1:8000"
+
+// InvalidToken is what the side-effect-free probe sends: obviously not a
+// token (no dots), so SimpleJWT refuses it with 401 token_not_valid before
+// touching any state. A real token is sent only by Refresh.
+const InvalidToken = "tokenscope-probe-not-a-token"
+
+// DefaultTimeout bounds each request.
+const DefaultTimeout = 8 * time.Second
+
+// Step is one request in the timeline: what was sent, what came back, the
+// verdict, and how to reproduce it outside the page.
+type Step struct {
+	At       time.Time
+	Purpose  Purpose
+	Request  Request
+	Response *Response
+	Err      error
+	Finding  diagnose.Finding
+}
+
+// Result is one probe run.
+type Result struct {
+	Steps    []Step
+	Findings []diagnose.Finding
+	// Endpoint is the URL that answered like SimpleJWT's refresh view.
+	Endpoint string
+}
+
+// Prober runs probes through a Transport.
+type Prober struct {
+	Transport Transport
+	// Now is the browser clock, for clock.skew.
+	Now func() time.Time
+	// PageURL is the URL of the page requests are sent from (mixed content).
+	PageURL string
+	Timeout time.Duration
+}
+
+func (p Prober) timeout() time.Duration {
+	if p.Timeout > 0 {
+		return p.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (p Prober) now() time.Time {
+	if p.Now == nil {
+		return time.Now()
+	}
+	return p.Now()
+}
+
+// refreshRequest is the request TokenRefreshView expects: POST, JSON, the
+// token in "refresh". Content-Type application/json makes a cross-origin
+// browser request preflighted, exactly like the app's own.
+func refreshRequest(endpoint, tok string, timeout time.Duration) Request {
+	body := `{"refresh":` + jsonString(tok) + `}`
+	return Request{
+		Method: "POST", URL: endpoint, Mode: ModeCORS, Credentials: "omit", Timeout: timeout,
+		Headers: map[string]string{"Content-Type": "application/json"}, Body: body,
+	}
+}
+
+// Endpoint joins a backend base URL and a path.
+func Endpoint(backend, path string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(backend))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an http(s) URL like %s", backend, DefaultBackend)
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return strings.TrimSuffix(u.Scheme+"://"+u.Host+strings.TrimSuffix(u.Path, "/"), "/") + path, nil
+}
+
+// SafeProbe sends the invalid token to each path and reports which one is a
+// working SimpleJWT refresh endpoint, or why none could be reached.
+func (p Prober) SafeProbe(ctx context.Context, backend string, paths []string) Result {
+	var res Result
+	if f, ok := p.precheck(backend); !ok {
+		res.Findings = append(res.Findings, f)
+		return res
+	}
+	var missing, present []string
+	for _, path := range paths {
+		endpoint, _ := Endpoint(backend, path)
+		step, out, fatal := p.send(ctx, PurposeProbe, refreshRequest(endpoint, InvalidToken, p.timeout()), Local{Index: -1})
+		res.Steps = append(res.Steps, step)
+		if fatal {
+			res.Findings = append(res.Findings, step.Finding)
+			return res // the origin is unreachable or refused: other paths would say the same
+		}
+		switch {
+		case out.EndpointWorks && res.Endpoint == "":
+			res.Endpoint = endpoint
+			res.Findings = append(res.Findings, p.annotate(step.Finding))
+		case !out.Found:
+			missing = append(missing, path)
+		default:
+			present = append(present, path+" ("+statusText(*step.Response)+")")
+			if !out.EndpointWorks {
+				res.Findings = append(res.Findings, p.annotate(step.Finding))
+			}
+		}
+		if f, ok := p.clockSkew(step); ok {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	if len(missing) > 0 {
+		res.Findings = append(res.Findings, p.notFound(backend, paths[0], missing, present, res.Endpoint))
+	}
+	return res
+}
+
+// Refresh sends the user's real refresh token. Call it only after the user
+// agreed: with rotation and blacklisting it consumes the token the app holds.
+func (p Prober) Refresh(ctx context.Context, endpoint, refresh string, local Local) Result {
+	var res Result
+	if f, ok := p.precheck(endpoint); !ok {
+		res.Findings = append(res.Findings, f)
+		return res
+	}
+	step, out, _ := p.send(ctx, PurposeRefresh, refreshRequest(endpoint, refresh, p.timeout()), local)
+	res.Steps = append(res.Steps, step)
+	res.Findings = append(res.Findings, p.annotate(step.Finding))
+	if out.EndpointWorks {
+		res.Endpoint = endpoint
+	}
+	if f, ok := p.clockSkew(step); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	return res
+}
+
+// send performs one request; fatal reports a transport-level failure that
+// applies to the whole origin (CORS, unreachable, CSP, timeout).
+func (p Prober) send(ctx context.Context, purpose Purpose, req Request, local Local) (Step, Outcome, bool) {
+	step := Step{At: p.now(), Purpose: purpose, Request: req}
+	resp, err := p.Transport.Do(ctx, req)
+	if err != nil {
+		step.Err = err
+		step.Finding = p.annotate(p.failure(ctx, req, err))
+		return step, Outcome{}, true
+	}
+	step.Response = &resp
+	out := Classify(purpose, req.URL, resp, local)
+	step.Finding = out.Finding
+	return step, out, false
+}
+
+// failure explains a request that never produced a readable response. fetch
+// rejects with the same TypeError for a CORS refusal and a dead server; a
+// no-cors request tells them apart: it resolves (opaque) whenever the server
+// answered at all.
+func (p Prober) failure(ctx context.Context, req Request, err error) diagnose.Finding {
+	var csp *CSPError
+	switch {
+	case errors.As(err, &csp):
+		return with(finding(diagnose.CodeCSPBlocked, diagnose.SeverityError,
+			"The page's Content-Security-Policy blocked the request ("+csp.Directive+")",
+			"The page this runs in does not allow connections to "+originOf(req.URL)+". The app's own browser code would be blocked the same way; NextAuth's server-side refresh is not affected.",
+			"Add the backend to the policy: `Content-Security-Policy: connect-src 'self' "+originOf(req.URL)+"`."),
+			"directive", csp.Directive, "blocked", csp.Blocked)
+	case errors.Is(err, ErrTimeout):
+		return with(finding(diagnose.CodeTimeout, diagnose.SeverityError,
+			fmt.Sprintf("No answer from %s within %s", req.URL, req.Timeout),
+			"The server accepted the connection but did not answer in time, or packets are dropped (a firewall, a wrong port on a remote host).",
+			"Check the backend is running and reachable: `curl -i "+req.URL+"` from the machine the app runs on."),
+			"timeout", req.Timeout.String())
+	}
+	follow := Request{Method: "GET", URL: req.URL, Mode: ModeNoCORS, Credentials: "omit", Timeout: req.Timeout}
+	if _, err2 := p.Transport.Do(ctx, follow); err2 == nil {
+		return p.corsBlocked(req)
+	}
+	return with(finding(diagnose.CodeUnreachable, diagnose.SeverityError,
+		"Cannot reach "+originOf(req.URL)+": both the request and a no-cors follow-up failed",
+		"Nothing answered: the backend is not running, the host or port is wrong, DNS or TLS fails, or the browser blocks the address (Chrome's Local Network Access prompt for a public page calling a private address).",
+		"Start the backend (`python manage.py runserver 127.0.0.1:8000`) and check `curl -i "+req.URL+"`; if it answers from a terminal but not here, the browser is blocking it."),
+		"error", err.Error())
+}
+
+func (p Prober) corsBlocked(req Request) diagnose.Finding {
+	origin := p.Transport.Origin()
+	return with(finding(diagnose.CodeCORSBlocked, diagnose.SeverityError,
+		"CORS refused: "+originOf(req.URL)+" answers, but not to requests from "+origin,
+		"The POST with Content-Type: application/json needs a preflight (OPTIONS); the backend's answer lacks Access-Control-Allow-Origin for this origin, so the browser withheld the response. A no-cors request got through, so the server is up. This is the browser's path: NextAuth's own refresh runs on the Next.js server, where CORS does not apply.",
+		"In Django settings, with corsheaders in INSTALLED_APPS and CorsMiddleware at the top of MIDDLEWARE: `CORS_ALLOWED_ORIGINS = [\""+origin+"\"]` (and CORS_ALLOW_CREDENTIALS = True only if you send cookies)."),
+		"origin", origin, "settings line", `CORS_ALLOWED_ORIGINS = ["`+origin+`"]`)
+}
+
+// precheck refuses what the browser would block before sending.
+func (p Prober) precheck(target string) (diagnose.Finding, bool) {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return finding(diagnose.CodeInvalidURL, diagnose.SeverityError,
+			fmt.Sprintf("%q is not an http(s) URL", target),
+			"The backend URL must be absolute: scheme, host and port.",
+			"Type it like "+DefaultBackend+"."), false
+	}
+	page, _ := url.Parse(p.PageURL)
+	if page != nil && page.Scheme == "https" && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return with(finding(diagnose.CodeMixedContent, diagnose.SeverityError,
+			"Mixed content: this https page cannot call http://"+u.Host,
+			"Browsers block http requests from https pages (loopback addresses excepted), so the request was not sent. The app's browser code would meet the same block.",
+			"Serve the backend over https (or call it through the Next.js server), or open this inspector over http for local testing."),
+			"page", p.PageURL, "backend", target), false
+	}
+	return diagnose.Finding{}, true
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1" || strings.HasSuffix(host, ".localhost") || strings.HasPrefix(host, "127.")
+}
+
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// annotate adds what every probe verdict must say: which origin the request
+// went from, and that the NextAuth server's own refresh may differ.
+func (p Prober) annotate(f diagnose.Finding) diagnose.Finding {
+	return with(f, "sent from origin", p.Transport.Origin(),
+		"note", "this is the browser's path; NextAuth refreshes on the Next.js server (no CORS there), which may differ")
+}
+
+func (p Prober) notFound(backend, chosen string, missing, present []string, working string) diagnose.Finding {
+	f := finding(diagnose.CodeEndpointNotFound, diagnose.SeverityError,
+		"No refresh endpoint at "+strings.Join(missing, ", "),
+		"These paths answered 404.",
+		"Point the app's refresh call at the path that exists.")
+	if working != "" {
+		f.Severity = diagnose.SeverityWarn
+		f.Title = "Some candidate paths 404; the refresh endpoint is " + working
+		f.Fix = "Use " + working + " in the NextAuth refresh call (e.g. `fetch(`${process.env.BACKEND_URL}" + strings.TrimPrefix(working, strings.TrimSuffix(backend, "/")) + "`, …)`)."
+	}
+	return p.annotate(with(f, "404", strings.Join(missing, ", "), "other answers", strings.Join(present, ", "), "working endpoint", working))
+}
+
+// clockSkew compares the server's Date header (readable only when the
+// backend exposes it: Access-Control-Expose-Headers, or same origin) with the
+// browser clock. SimpleJWT's LEEWAY is 0, so seconds matter.
+func (p Prober) clockSkew(step Step) (diagnose.Finding, bool) {
+	if step.Response == nil {
+		return diagnose.Finding{}, false
+	}
+	date, err := time.Parse(time.RFC1123, step.Response.Headers["date"])
+	if err != nil {
+		return diagnose.Finding{}, false
+	}
+	sent := step.At.Add(step.Response.Elapsed / 2)
+	skew := date.Sub(sent)
+	if skew.Abs() <= 5*time.Second {
+		return diagnose.Finding{}, false
+	}
+	direction := "ahead of"
+	if skew < 0 {
+		direction = "behind"
+	}
+	return with(finding(diagnose.CodeClockSkew, diagnose.SeverityWarn,
+		fmt.Sprintf("The backend's clock is %s %s this browser's", diagnose.Span(skew), direction),
+		"SimpleJWT checks exp with LEEWAY 0: a skewed server expires tokens early or rejects fresh ones; NextAuth, on its own host, may disagree with Django about whether the access token is still valid.",
+		"Run NTP on both hosts (`timedatectl status` → synchronized: yes), or tolerate it: SIMPLE_JWT['LEEWAY'] = timedelta(seconds=30)."),
+		"server Date", step.Response.Headers["date"], "browser clock", diagnose.UTC(sent)), true
+}

@@ -1,0 +1,195 @@
+package probe_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"tokenscope/app/diagnose"
+	"tokenscope/app/probe"
+	"tokenscope/e2e/backend"
+)
+
+// netTransport sends probes with net/http, so the prober's logic runs
+// against a real Django server natively. It has no CORS (the Chromium tests
+// cover that); a no-cors request resolves whenever the server answered.
+type netTransport struct{ origin string }
+
+func (n netTransport) Origin() string { return n.origin }
+
+func (n netTransport) Do(ctx context.Context, req probe.Request) (probe.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, req.Timeout)
+	defer cancel()
+	r, err := http.NewRequestWithContext(ctx, req.Method, req.URL, strings.NewReader(req.Body))
+	if err != nil {
+		return probe.Response{}, err
+	}
+	for k, v := range req.Headers {
+		r.Header.Set(k, v)
+	}
+	r.Header.Set("Origin", n.origin)
+	start := time.Now()
+	client := http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(r)
+	if err != nil {
+		if ctx.Err() != nil {
+			return probe.Response{}, probe.ErrTimeout
+		}
+		return probe.Response{}, errors.Join(probe.ErrNetwork, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	out := probe.Response{Status: resp.StatusCode, Body: string(body), Elapsed: time.Since(start), Headers: map[string]string{}}
+	for k := range resp.Header {
+		out.Headers[strings.ToLower(k)] = resp.Header.Get(k)
+	}
+	if req.Mode == probe.ModeNoCORS {
+		out = probe.Response{Opaque: true, Headers: map[string]string{"x-response-type": "opaque"}}
+	}
+	return out, nil
+}
+
+func codesOf(fs []diagnose.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, string(f.Code))
+	}
+	return out
+}
+
+func has(fs []diagnose.Finding, code diagnose.Code) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func TestProbeRealDjango(t *testing.T) {
+	srv := backend.Start(t, backend.Config{Rotate: true, Blacklist: true})
+	p := probe.Prober{Transport: netTransport{origin: "http://localhost:3000"}, Now: time.Now, PageURL: "http://localhost:3000/"}
+	ctx := context.Background()
+
+	_, refresh, _, err := srv.Login(backend.User, backend.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := p.SafeProbe(ctx, srv.URL, probe.CandidatePaths)
+	if res.Endpoint != srv.URL+"/api/token/refresh/" || !has(res.Findings, diagnose.CodeProbeEndpointOK) {
+		t.Fatalf("endpoint %q findings %v", res.Endpoint, codesOf(res.Findings))
+	}
+	if len(res.Steps) != len(probe.CandidatePaths) {
+		t.Errorf("%d steps", len(res.Steps))
+	}
+	// The side-effect-free probe left the token alone: the real refresh works.
+	live := probe.Local{Known: true, Exp: time.Now().Add(time.Hour), Index: -1}
+	first := p.Refresh(ctx, res.Endpoint, refresh, live)
+	if !has(first.Findings, diagnose.CodeProbeRotated) {
+		t.Fatalf("first refresh: %v", codesOf(first.Findings))
+	}
+	again := p.Refresh(ctx, res.Endpoint, refresh, live)
+	if !has(again.Findings, diagnose.CodeBlacklisted) {
+		t.Fatalf("second refresh: %v", codesOf(again.Findings))
+	}
+
+	wrong := p.SafeProbe(ctx, srv.URL, []string{"/api/refresh/", "/api/token/refresh/"})
+	if !has(wrong.Findings, diagnose.CodeEndpointNotFound) || wrong.Endpoint == "" {
+		t.Errorf("wrong path: %v", codesOf(wrong.Findings))
+	}
+
+	srv.Stop()
+	down := p.SafeProbe(ctx, srv.URL, probe.CandidatePaths)
+	if !has(down.Findings, diagnose.CodeUnreachable) || len(down.Steps) != 1 {
+		t.Errorf("stopped server: %v (%d steps)", codesOf(down.Findings), len(down.Steps))
+	}
+}
+
+// scripted answers each request from a function: for the cases a browser
+// produces and net/http cannot (CORS refusal, CSP).
+type scripted struct {
+	do func(probe.Request) (probe.Response, error)
+}
+
+func (s scripted) Origin() string { return "http://localhost:3000" }
+func (s scripted) Do(_ context.Context, r probe.Request) (probe.Response, error) {
+	return s.do(r)
+}
+
+func TestTransportFailures(t *testing.T) {
+	tests := []struct {
+		name string
+		do   func(probe.Request) (probe.Response, error)
+		page string
+		url  string
+		want diagnose.Code
+	}{
+		{"cors refused, server up", func(r probe.Request) (probe.Response, error) {
+			if r.Mode == probe.ModeNoCORS {
+				return probe.Response{Opaque: true}, nil
+			}
+			return probe.Response{}, probe.ErrNetwork
+		}, "http://localhost:3000/", "http://127.0.0.1:8000", diagnose.CodeCORSBlocked},
+		{"both fail", func(probe.Request) (probe.Response, error) { return probe.Response{}, probe.ErrNetwork }, "", "http://127.0.0.1:8000", diagnose.CodeUnreachable},
+		{"csp", func(probe.Request) (probe.Response, error) {
+			return probe.Response{}, &probe.CSPError{Directive: "connect-src", Blocked: "http://127.0.0.1:8000"}
+		}, "", "http://127.0.0.1:8000", diagnose.CodeCSPBlocked},
+		{"timeout", func(probe.Request) (probe.Response, error) { return probe.Response{}, probe.ErrTimeout }, "", "http://127.0.0.1:8000", diagnose.CodeTimeout},
+		{"mixed content", nil, "https://tools.example/", "http://api.example:8000", diagnose.CodeMixedContent},
+		{"https page, loopback backend is fine", func(probe.Request) (probe.Response, error) {
+			return probe.Response{Status: 401, Body: `{"detail":"Token is invalid or expired","code":"token_not_valid"}`}, nil
+		}, "https://tools.example/", "http://127.0.0.1:8000", diagnose.CodeProbeEndpointOK},
+		{"not a URL", nil, "", "127.0.0.1:8000", diagnose.CodeInvalidURL},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := probe.Prober{Transport: scripted{do: tc.do}, PageURL: tc.page}
+			res := p.SafeProbe(context.Background(), tc.url, probe.CandidatePaths)
+			if !has(res.Findings, tc.want) {
+				t.Fatalf("findings %v, want %s", codesOf(res.Findings), tc.want)
+			}
+			for _, f := range res.Findings {
+				if f.Code == diagnose.CodeCORSBlocked {
+					if !strings.Contains(f.Fix, `CORS_ALLOWED_ORIGINS = ["http://localhost:3000"]`) {
+						t.Errorf("fix %q", f.Fix)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestClockSkew(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	p := probe.Prober{Now: func() time.Time { return now }, Transport: scripted{do: func(probe.Request) (probe.Response, error) {
+		return probe.Response{Status: 401, Body: `{"detail":"x","code":"token_not_valid"}`, Headers: map[string]string{"date": now.Add(-40 * time.Second).Format(time.RFC1123)}}, nil
+	}}}
+	res := p.SafeProbe(context.Background(), "http://127.0.0.1:8000", probe.CandidatePaths[:1])
+	if !has(res.Findings, diagnose.CodeClockSkew) {
+		t.Errorf("findings %v", codesOf(res.Findings))
+	}
+}
+
+func TestSnippetsRedactTheToken(t *testing.T) {
+	tok := "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2ln"
+	p := probe.Prober{Transport: scripted{do: func(r probe.Request) (probe.Response, error) {
+		return probe.Response{Status: 200, Body: `{"access":"x.y.z"}`}, nil
+	}}}
+	res := p.Refresh(context.Background(), "http://127.0.0.1:8000/api/token/refresh/", tok, probe.Local{Index: -1})
+	req := res.Steps[0].Request
+	for _, s := range []string{req.Curl("http://localhost:3000", tok, false), req.Fetch(tok, false)} {
+		if strings.Contains(s, tok) || !strings.Contains(s, probe.Redacted) {
+			t.Errorf("snippet not redacted:\n%s", s)
+		}
+	}
+	if !strings.Contains(req.Curl("http://localhost:3000", tok, true), tok) {
+		t.Error("revealed curl lacks the token")
+	}
+	if c := req.Curl("http://localhost:3000", tok, false); !strings.Contains(c, "-H 'Origin: http://localhost:3000'") || !strings.Contains(c, "-H 'Content-Type: application/json'") {
+		t.Errorf("curl:\n%s", c)
+	}
+}
