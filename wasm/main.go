@@ -33,10 +33,17 @@ func main() {
 // zone and the clipboard. Natively (prerendering) the same calls give the
 // build machine's zone and a clipboard that refuses.
 func newEnv() ui.Env {
-	return ui.Env{
+	env := ui.Env{
 		Now:        time.Now,
 		Zone:       browser.LocalZone(),
 		Clipboard:  browser.Clipboard{},
 		ShowTiming: true,
 	}
+	// Probes exist only in the browser: the prerendered page shows the probe
+	// panel disabled until the wasm app takes over.
+	if app.IsClient {
+		env.Transport = browser.Fetch{}
+		env.PageURL = app.Window().URL().String()
+	}
+	return env
 }

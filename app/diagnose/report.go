@@ -163,6 +163,13 @@ func (r *Report) sortFindings() {
 	})
 }
 
+// AddFindings merges findings from later stages (the refresh probe) into the
+// report, keeping the worst-first order.
+func (r *Report) AddFindings(fs ...Finding) {
+	r.Findings = append(r.Findings, fs...)
+	r.sortFindings()
+}
+
 // FindingsFor returns the findings about token i, in report order.
 func (r Report) FindingsFor(i int) []Finding {
 	var out []Finding

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tokenscope/app/diagnose"
+	"tokenscope/app/token"
 )
 
 // Purpose says which request a response answers: the side-effect-free probe
@@ -94,11 +95,21 @@ func Classify(purpose Purpose, url string, resp Response, local Local) Outcome {
 			"Not an answer SimpleJWT's refresh view gives.",
 			"Check that the URL points at the Django backend, not at the Next.js app or a proxy error page.")
 	}
-	out.Finding = with(out.Finding, "request", purposeLabel(purpose)+" · POST "+url, "status", statusText(resp), "body", snippet(resp.Body), "time", resp.Elapsed.Round(time.Millisecond).String())
+	out.Finding = with(out.Finding, "request", purposeLabel(purpose)+" · POST "+url, "status", statusText(resp), "body", snippet(redactTokens(resp.Body)), "time", resp.Elapsed.Round(time.Millisecond).String())
 	return out
 }
 
 func purposeLabel(p Purpose) string { return string(p) }
+
+// redactTokens removes signatures from any token in a response body before
+// it becomes evidence: findings are exported, and a fresh refresh token in
+// an issue would be a live credential.
+func redactTokens(body string) string {
+	for _, c := range token.Extract(body).Candidates {
+		body = strings.ReplaceAll(body, c.Value, diagnose.Redact(token.Decode(c)))
+	}
+	return body
+}
 
 func statusText(resp Response) string {
 	if resp.Opaque {

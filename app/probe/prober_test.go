@@ -2,6 +2,7 @@ package probe_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -191,5 +192,21 @@ func TestSnippetsRedactTheToken(t *testing.T) {
 	}
 	if c := req.Curl("http://localhost:3000", tok, false); !strings.Contains(c, "-H 'Origin: http://localhost:3000'") || !strings.Contains(c, "-H 'Content-Type: application/json'") {
 		t.Errorf("curl:\n%s", c)
+	}
+}
+
+func TestEvidenceNeverCarriesAFreshToken(t *testing.T) {
+	resp := capturedResponses(t)["refresh_response_rotating"]
+	out := probe.Classify(probe.PurposeRefresh, "http://x/api/token/refresh/", probe.Response{Status: 200, Body: resp.Body}, probe.Local{})
+	var body struct{ Access, Refresh string }
+	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range out.Finding.Evidence {
+		for _, tok := range []string{body.Access, body.Refresh} {
+			if sig := tok[strings.LastIndex(tok, ".")+1:]; strings.Contains(e.Value, sig) {
+				t.Errorf("evidence %q carries a token signature", e.Name)
+			}
+		}
 	}
 }

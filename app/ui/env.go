@@ -1,6 +1,10 @@
 package ui
 
-import "time"
+import (
+	"time"
+
+	"tokenscope/app/probe"
+)
 
 // Env is what the inspector needs from the browser. The wasm/ edge provides
 // the real implementation; native tests pass a fake. Keeping syscall/js out of
@@ -13,6 +17,11 @@ type Env struct {
 	Zone Zone
 	// Clipboard receives text from the copy buttons.
 	Clipboard Clipboard
+	// Transport sends refresh probes (the browser's fetch). Nil: probing is
+	// unavailable (native tests, prerendering).
+	Transport probe.Transport
+	// PageURL is the page's own URL, for the mixed-content check.
+	PageURL string
 	// ShowTiming displays how long each analysis took (and exposes it as
 	// data-analysis-us on #findings for the benchmark). Off in golden tests,
 	// whose output must not depend on the machine's speed.

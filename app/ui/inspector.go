@@ -8,6 +8,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"tokenscope/app/diagnose"
+	"tokenscope/app/probe"
 )
 
 // debounce is how long typing must pause before the paste is re-analysed.
@@ -42,6 +43,16 @@ type Inspector struct {
 	keyText    string
 	keyBase64  bool
 	keyShown   bool
+
+	// The refresh probe's state; its timeline lives in memory only.
+	backend       string
+	refreshPath   string
+	customPath    string
+	probing       bool
+	endpoint      string
+	timeline      []probe.Step
+	probeFindings []diagnose.Finding
+	reveal        bool
 }
 
 // NewInspector returns the page component wired to env.
@@ -82,6 +93,7 @@ func (in *Inspector) analyse() {
 		KeyBase64:     in.keyBase64,
 	})
 	in.took = time.Since(start)
+	in.report.AddFindings(in.probeFindings...)
 	in.analysed = in.input != ""
 	if in.env.ShowTiming && in.analysed {
 		in.status = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", len(in.input), float64(in.took.Microseconds())/1000)
@@ -147,6 +159,7 @@ func (in *Inspector) Render() app.UI {
 			in.renderPaste(),
 			in.renderSecrets(),
 			in.renderSettings(),
+			in.renderProbe(),
 			app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
 			app.If(in.analysed, func() app.UI { return in.renderResults() }),
 		),
