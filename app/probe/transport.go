@@ -39,7 +39,7 @@ type Request struct {
 type Response struct {
 	Status int
 	// Opaque is set for a no-cors response: status 0, nothing readable.
-	Opaque  bool
+	Opaque bool
 	// Headers are keyed by lower-case name.
 	Headers map[string]string
 	Body    string

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,13 +42,11 @@ func parseSetCookie(line string) []cookie {
 	return cookies
 }
 
-var cookieNameRe = regexp.MustCompile(`^[!#$%&'*+\-.^_` + "`" + `|~0-9A-Za-z]+$`)
-
 // parseCookieTableRow reads a row copied from DevTools' Application → Cookies
 // table: tab-separated name, value, domain, path, ...
 func parseCookieTableRow(line string) ([]cookie, bool) {
 	fields := strings.Split(strings.TrimSpace(line), "\t")
-	if len(fields) < 2 || !cookieNameRe.MatchString(fields[0]) {
+	if len(fields) < 2 || !isCookieName(fields[0]) {
 		return nil, false
 	}
 	return []cookie{{name: fields[0], value: strings.TrimSpace(fields[1])}}, true
@@ -66,15 +63,13 @@ func looksLikeCookieList(line string) bool {
 			continue
 		}
 		name, _, ok := strings.Cut(part, "=")
-		if !ok || !cookieNameRe.MatchString(name) || strings.HasPrefix(name, "eyJ") {
+		if !ok || !isCookieName(name) || strings.HasPrefix(name, "eyJ") {
 			return false
 		}
 		seen++
 	}
 	return seen > 0
 }
-
-var chunkNameRe = regexp.MustCompile(`^(.+)\.(\d+)$`)
 
 // joinChunks rebuilds NextAuth's chunked cookies. Above 4096 bytes NextAuth
 // splits a value into NAME.0, NAME.1, ... and joins every cookie whose name
@@ -89,18 +84,15 @@ func joinChunks(cookies []cookie) []cookie {
 	var out []cookie
 	bare := map[string]int{}
 	for _, c := range cookies {
-		if m := chunkNameRe.FindStringSubmatch(c.name); m != nil {
-			idx, err := strconv.Atoi(m[2])
-			if err == nil && idx < 1000 {
-				g := groups[m[1]]
-				if g == nil {
-					g = &group{parts: map[int]string{}, order: len(out)}
-					groups[m[1]] = g
-					out = append(out, cookie{name: m[1]})
-				}
-				g.parts[idx] = c.value
-				continue
+		if base, idx, ok := splitChunkName(c.name); ok {
+			g := groups[base]
+			if g == nil {
+				g = &group{parts: map[int]string{}, order: len(out)}
+				groups[base] = g
+				out = append(out, cookie{name: base})
 			}
+			g.parts[idx] = c.value
+			continue
 		}
 		bare[c.name] = len(out)
 		out = append(out, c)

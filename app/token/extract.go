@@ -2,7 +2,6 @@ package token
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -99,10 +98,6 @@ func (ex *extractor) tryJSON(text string, line int) bool {
 
 // Headers are found with plain string search: Go's regexp NFA costs about
 // 100 ns a byte with captures, and a pasted Cookie header is kilobytes long.
-var (
-	urlRe     = regexp.MustCompile(`https?://[^\s"'<>]+`)
-	jwtLikeRe = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){1,3}`)
-)
 
 // headerValue finds `name` (case-insensitively, at a word start) in line and
 // returns what follows it.
@@ -182,7 +177,7 @@ func (ex *extractor) scanLines(text string) {
 				return
 			}
 		}
-		for _, m := range jwtLikeRe.FindAllString(line, -1) {
+		for _, m := range findJWTs(line) {
 			ex.add(m, Source{Origin: OriginRaw, Line: n})
 		}
 	}
@@ -210,7 +205,7 @@ func (ex *extractor) scanLine(line string, n int) bool {
 		ex.add(value, Source{Origin: OriginBearer, Line: n, Repairs: repairs})
 		return true
 	}
-	if urls := urlRe.FindAllString(line, -1); len(urls) > 0 && ex.addURLTokens(urls, n) {
+	if urls := findURLs(line); len(urls) > 0 && ex.addURLTokens(urls, n) {
 		return true
 	}
 	if cookies, ok := parseCookieTableRow(line); ok {
