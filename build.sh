@@ -76,7 +76,7 @@ build_site() {
 	go run ./wasm -out "$out" -prefix "$prefix" -wasm "$tmp/app.wasm"
 	mkdir -p "$out/web"
 	# web/app.wasm may be left over from an older layout; never ship it.
-	find web -mindepth 1 -maxdepth 1 ! -name app.wasm -exec cp -R {} "$out/web/" \;
+	find web -mindepth 1 -maxdepth 1 ! -name app.wasm ! -name '*.go' -exec cp -R {} "$out/web/" \;
 	cp "$tmp/app.wasm" "$out/web/app.wasm"
 	# go-app bundles its own wasm_exec.js; the one that matches the compiler
 	# that built app.wasm is the toolchain's.
