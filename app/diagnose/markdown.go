@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -98,17 +99,47 @@ func membersJSON(ms []token.Member) string {
 	return "{\n" + strings.Join(lines, "\n") + "\n}"
 }
 
-// redactValue replaces every token inside a claim value by its redacted form.
+// redactValue replaces every token inside a claim value by its redacted
+// form. Values are decoded and re-encoded, so a token written with JSON
+// escapes (\u005f for _) cannot slip past a textual search.
 func redactValue(m token.Member) string {
 	raw := string(m.Raw)
 	if m.Kind == token.KindNumber || m.Kind == token.KindBool || m.Kind == token.KindNull {
 		return raw
 	}
-	for _, c := range token.ExtractJSON([]byte(`{"v":` + raw + `}`)) {
-		red := Redact(token.Decode(c))
-		raw = strings.ReplaceAll(raw, c.Value, red)
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return `"<unreadable value removed>"`
 	}
-	return raw
+	out, err := json.Marshal(redactAny(v))
+	if err != nil {
+		return `"<unreadable value removed>"`
+	}
+	return string(out)
+}
+
+func redactAny(v any) any {
+	switch x := v.(type) {
+	case string:
+		if token.LooksLikeJWT(x) {
+			return Redact(token.Decode(token.Candidate{Value: strings.TrimSpace(x)}))
+		}
+		for _, c := range token.Extract(x).Candidates {
+			x = strings.ReplaceAll(x, c.Value, Redact(token.Decode(c)))
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = redactAny(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = redactAny(x[k])
+		}
+	}
+	return v
 }
 
 func cell(s string) string {

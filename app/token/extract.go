@@ -343,6 +343,10 @@ func hasTokenDots(s string) bool {
 	return n == 2 || n == 4
 }
 
+// LooksLikeJWT reports whether a whole value has a JWS or JWE's shape: the
+// rule JSON extraction applies to string fields.
+func LooksLikeJWT(s string) bool { return looksLikeJWT(s) }
+
 // looksLikeJWT is the cheap test used on arbitrary values: a base64url JSON
 // header ("eyJ" is `{"`) and the JWS or JWE dot count.
 func looksLikeJWT(s string) bool {
