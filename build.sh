@@ -136,6 +136,8 @@ cmd_serve() {
 	build_site dist "$prefix"
 	mkdir -p .cache/bin
 	go build -o .cache/bin/serve ./tools/serve
+	log "bookmarklet for http://127.0.0.1:$port$prefix/ (drag the page's link, or make a bookmark with this URL):"
+	go run ./tools/bookmarklet "http://127.0.0.1:$port$prefix/"
 	exec .cache/bin/serve -dir dist -port "$port" -prefix "$prefix"
 }
 
@@ -232,6 +234,9 @@ cmd_bench() {
 	log "building app.wasm"
 	build_wasm "$tmp/app.wasm"
 	wasm_sizes "$tmp/app.wasm"
+
+	log "bookmarklet size"
+	printf '\nbookmarklet for http://127.0.0.1:8080/: %s bytes (budget 2048)\n\n' "$(go run ./tools/bookmarklet -size http://127.0.0.1:8080/)"
 
 	log "native benchmarks (app/)"
 	native_bench

@@ -9,6 +9,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -42,8 +43,13 @@ func newEnv() ui.Env {
 	// Probes exist only in the browser: the prerendered page shows the probe
 	// panel disabled until the wasm app takes over.
 	if app.IsClient {
+		u := app.Window().URL()
 		env.Transport = browser.Fetch{}
-		env.PageURL = app.Window().URL().String()
+		env.PageURL = u.String()
+		env.InspectorURL = u.Scheme + "://" + u.Host + u.Path[:strings.LastIndex(u.Path, "/")+1]
+		if browser.BridgeRequested() {
+			env.ConnectBridge = browser.ConnectBridge
+		}
 	}
 	return env
 }

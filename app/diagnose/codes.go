@@ -57,6 +57,12 @@ const (
 	CodeInvalidURL         Code = "probe.invalid_url"
 	CodeUnexpectedResponse Code = "probe.unexpected_response"
 	CodeClockSkew          Code = "clock.skew"
+
+	CodeBridgeConnected  Code = "bookmarklet.connected"
+	CodeHttpOnlySession  Code = "bookmarklet.httponly_session"
+	CodeOpenerLost       Code = "bookmarklet.opener_lost"
+	CodeBridgeCSPBlocked Code = "bookmarklet.csp_blocked"
+	CodeBridgeNoAnswer   Code = "bookmarklet.no_answer"
 )
 
 // CodeInfo documents one code.
@@ -120,6 +126,11 @@ var Catalog = []CodeInfo{
 	{CodeInvalidURL, SeverityError, "The backend URL is not an absolute http(s) URL."},
 	{CodeUnexpectedResponse, SeverityWarn, "An answer that is not a SimpleJWT refresh response (status and body shown)."},
 	{CodeClockSkew, SeverityWarn, "The backend's Date header differs from this browser's clock by more than 5 s; SimpleJWT's LEEWAY is 0."},
+	{CodeBridgeConnected, SeverityInfo, "The bookmarklet's bridge answered: probes now go from the host page's origin, and the host's readable cookies and web storage are analysed."},
+	{CodeHttpOnlySession, SeverityInfo, "The host's session cookie is HttpOnly, so page scripts (and the bridge) cannot read it; says how to copy it from DevTools."},
+	{CodeOpenerLost, SeverityError, "The inspector was opened by the bookmarklet but has no link back to the page: the host sends Cross-Origin-Opener-Policy: same-origin. Offers the self-hosted route."},
+	{CodeBridgeCSPBlocked, SeverityError, "The host page's Content-Security-Policy blocked the bridge's request; names the directive."},
+	{CodeBridgeNoAnswer, SeverityWarn, "The inspector was opened for the bookmarklet but the host page's bridge did not answer (the page navigated away, or was reloaded)."},
 }
 
 // Known reports whether code is in the catalog.

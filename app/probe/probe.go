@@ -58,6 +58,9 @@ type Prober struct {
 	// PageURL is the URL of the page requests are sent from (mixed content).
 	PageURL string
 	Timeout time.Duration
+	// ViaBridge says requests go through the bookmarklet's bridge in the
+	// host page, so a CSP block is the host page's policy.
+	ViaBridge bool
 }
 
 func (p Prober) timeout() time.Duration {
@@ -179,6 +182,12 @@ func (p Prober) send(ctx context.Context, purpose Purpose, req Request, local Lo
 func (p Prober) failure(ctx context.Context, req Request, err error) diagnose.Finding {
 	var csp *CSPError
 	switch {
+	case errors.As(err, &csp) && p.ViaBridge:
+		return with(finding(diagnose.CodeBridgeCSPBlocked, diagnose.SeverityError,
+			"The host page's Content-Security-Policy blocked the bridge's request ("+csp.Directive+")",
+			"The app's page at "+p.Transport.Origin()+" does not allow connections to "+originOf(req.URL)+", so neither the bridge nor the app's own browser code can call it. NextAuth's server-side refresh is not affected.",
+			"Allow the backend in the app's policy: `connect-src 'self' "+originOf(req.URL)+"` (next.config.js headers() or middleware), or use the self-hosted inspector under the app's public/ folder, which needs no bridge."),
+			"directive", csp.Directive, "blocked", csp.Blocked)
 	case errors.As(err, &csp):
 		return with(finding(diagnose.CodeCSPBlocked, diagnose.SeverityError,
 			"The page's Content-Security-Policy blocked the request ("+csp.Directive+")",

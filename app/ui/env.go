@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"tokenscope/app/probe"
@@ -22,6 +23,12 @@ type Env struct {
 	Transport probe.Transport
 	// PageURL is the page's own URL, for the mixed-content check.
 	PageURL string
+	// InspectorURL is where this inspector is served (origin and path, ending
+	// in "/"): the bookmarklet the page offers opens it.
+	InspectorURL string
+	// ConnectBridge reaches the bookmarklet's bridge in the page that opened
+	// this window. Nil unless the page was opened by the bookmarklet.
+	ConnectBridge func(ctx context.Context) (Bridge, error)
 	// ShowTiming displays how long each analysis took (and exposes it as
 	// data-analysis-us on #findings for the benchmark). Off in golden tests,
 	// whose output must not depend on the machine's speed.

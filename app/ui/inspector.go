@@ -53,6 +53,10 @@ type Inspector struct {
 	timeline      []probe.Step
 	probeFindings []diagnose.Finding
 	reveal        bool
+
+	// bridge is set once the bookmarklet's bridge answered.
+	bridge         Bridge
+	bridgeFindings []diagnose.Finding
 }
 
 // NewInspector returns the page component wired to env.
@@ -94,7 +98,8 @@ func (in *Inspector) analyse() {
 	})
 	in.took = time.Since(start)
 	in.report.AddFindings(in.probeFindings...)
-	in.analysed = in.input != ""
+	in.report.AddFindings(in.bridgeFindings...)
+	in.analysed = in.input != "" || len(in.bridgeFindings) > 0
 	if in.env.ShowTiming && in.analysed {
 		in.status = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", len(in.input), float64(in.took.Microseconds())/1000)
 	}
@@ -159,10 +164,12 @@ func (in *Inspector) Render() app.UI {
 			in.renderPaste(),
 			in.renderSecrets(),
 			in.renderSettings(),
+			in.renderBridge(),
 			in.renderProbe(),
 			app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
 			app.If(in.analysed, func() app.UI { return in.renderResults() }),
 		),
+		in.renderBookmarklet(),
 		renderFooter(),
 	)
 }

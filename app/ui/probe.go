@@ -45,7 +45,7 @@ func (in *Inspector) probePaths() []string {
 }
 
 func (in *Inspector) prober() probe.Prober {
-	return probe.Prober{Transport: in.env.Transport, Now: in.env.Now, PageURL: in.env.PageURL}
+	return probe.Prober{Transport: in.env.Transport, Now: in.env.Now, PageURL: in.env.PageURL, ViaBridge: in.bridge != nil}
 }
 
 // runProbe runs the side-effect-free probe off the UI goroutine.
