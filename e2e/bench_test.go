@@ -77,6 +77,7 @@ func TestBenchBrowser(t *testing.T) {
 	if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	benchBookmarklet(t, out) // appends (e2e/bookmarklet_test.go)
 }
 
 // benchSample is one page load, in ms since navigation start.

@@ -55,7 +55,12 @@ func (in *Inspector) OnMount(ctx app.Context) {
 	}
 	ctx.Async(func() {
 		b, err := connect(context.Background())
-		ctx.Dispatch(func(ctx app.Context) { in.applyBridge(b, err) })
+		ctx.Dispatch(func(ctx app.Context) {
+			in.applyBridge(b, err)
+			if err == nil {
+				in.showInput()
+			}
+		})
 	})
 }
 
@@ -77,6 +82,19 @@ func (in *Inspector) applyBridge(b Bridge, err error) {
 		in.input = hostText(host)
 	}
 	in.analyse()
+}
+
+// showInput writes in.input into the paste box. The textarea is not bound
+// to in.input (typing is read back from the DOM), so without this the host's
+// data would be analysed but not shown, and the next keystroke in the box
+// would replace it with the keystroke alone.
+func (in *Inspector) showInput() {
+	if !app.IsClient {
+		return
+	}
+	if ta := app.Window().GetElementByID("input"); ta.Truthy() {
+		ta.Set("value", in.input)
+	}
 }
 
 // hostText turns the host's readable data into a paste the analysis reads:
@@ -159,9 +177,11 @@ func (in *Inspector) onReadSession(ctx app.Context, e app.Event) {
 				in.status = "Reading /api/auth/session failed: " + err.Error()
 				return
 			}
-			in.status = "Read /api/auth/session: status " + strconv.Itoa(status)
 			in.input = strings.TrimRight(in.input, "\n") + "\n" + body + "\n"
-			in.analyse()
+			in.showInput()
+			in.status = ""
+			in.analyse() // may set the timing status: say what was read first
+			in.status = strings.TrimSpace("Read /api/auth/session: status " + strconv.Itoa(status) + ". " + in.status)
 		})
 	})
 }

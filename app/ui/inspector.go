@@ -99,7 +99,7 @@ func (in *Inspector) analyse() {
 	in.took = time.Since(start)
 	in.report.AddFindings(in.probeFindings...)
 	in.report.AddFindings(in.bridgeFindings...)
-	in.analysed = in.input != "" || len(in.bridgeFindings) > 0
+	in.analysed = in.input != "" || len(in.bridgeFindings) > 0 || len(in.probeFindings) > 0
 	if in.env.ShowTiming && in.analysed {
 		in.status = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", len(in.input), float64(in.took.Microseconds())/1000)
 	}

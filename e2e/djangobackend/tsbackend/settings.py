@@ -52,7 +52,10 @@ if BLACKLIST:
 
 # The stack of a default `startproject`, with CorsMiddleware first as the
 # django-cors-headers docs require, so responses look like a typical backend.
+# Only the Origin logger (stdout, for the tests) comes before it: it changes
+# nothing and sees the preflights CorsMiddleware answers by itself.
 MIDDLEWARE = [
+    "tsbackend.originlog.origin_log",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
