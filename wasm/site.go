@@ -45,6 +45,9 @@ func generate(args []string) error {
 	if err := fixIndex(filepath.Join(o.out, "index.html")); err != nil {
 		return err
 	}
+	if err := fixAppJS(filepath.Join(o.out, "app.js")); err != nil {
+		return err
+	}
 	return fixManifest(filepath.Join(o.out, "manifest.webmanifest"), o.prefix)
 }
 
@@ -65,6 +68,35 @@ func fixIndex(path string) error {
 			}
 			return tag
 		}), nil
+	})
+}
+
+// wasmFetchJS is added to go-app's app.js. When the service worker already
+// controls the page, app.wasm comes from Cache Storage: fetching it directly
+// lets Chromium reuse the code it compiled on an earlier visit, where go-app's
+// progress wrapper (a new Response around a ReadableStream) forces a fresh
+// compile of 10 MB on every load. There is no download to show progress for.
+const wasmFetchJS = `
+// tokenscope: see wasmFetchJS in wasm/site.go.
+function tokenscopeFetchWasm(url, progress) {
+  if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+    progress(100);
+    return fetch(url);
+  }
+  return fetchWithProgress(url, progress);
+}
+`
+
+// fixAppJS routes go-app's wasm download through tokenscopeFetchWasm.
+func fixAppJS(path string) error {
+	return rewrite(path, func(b []byte) ([]byte, error) {
+		s := string(b)
+		const call = "fetchWithProgress("
+		i := strings.Index(s, call)
+		if i < 0 || strings.Count(s, call) != 2 { // the call, and the definition
+			return nil, errors.New("app.js: go-app's fetchWithProgress call not found; update fixAppJS")
+		}
+		return []byte(s[:i] + "tokenscopeFetchWasm(" + s[i+len(call):] + wasmFetchJS), nil
 	})
 }
 
