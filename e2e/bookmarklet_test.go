@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tokenscope/e2e/backend"
+	"tokenscope/internal/testvectors"
 	"tokenscope/tools/sitesrv"
 )
 
@@ -107,19 +108,8 @@ func (h *hostApp) setSession(t *testing.T, access, refresh string) string {
 		Email string `json:"email"`
 		Exp   int64  `json:"exp"`
 	}
-	var raw struct {
-		Vectors []struct {
-			Name    string          `json:"name"`
-			Payload json.RawMessage `json:"payload"`
-		} `json:"vectors"`
-	}
-	readJSON(t, "../app/token/testdata/nextauth/vectors.json", &raw)
-	for _, v := range raw.Vectors {
-		if v.Name == "v4_valid" {
-			if err := json.Unmarshal(v.Payload, &payload); err != nil {
-				t.Fatal(err)
-			}
-		}
+	if err := json.Unmarshal(testvectors.LoadSessions(t).Get(t, "v4_valid").Payload, &payload); err != nil {
+		t.Fatal(err)
 	}
 	if payload.Name == "" {
 		t.Fatal("v4_valid has no payload")

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tokenscope/e2e/backend"
+	"tokenscope/internal/testvectors"
 )
 
 // vectors are the committed tokens a real Django SimpleJWT server minted
@@ -28,42 +28,19 @@ type vectors struct {
 
 func loadVectors(t *testing.T) vectors {
 	t.Helper()
-	var simple struct {
-		Vectors []struct{ Name, Token, Body string } `json:"vectors"`
-	}
-	var session struct {
-		Secrets map[string]string `json:"secrets"`
-		Vectors []struct {
-			Name         string `json:"name"`
-			Token        string `json:"token"`
-			CookieHeader string `json:"cookie_header"`
-		} `json:"vectors"`
-	}
-	readJSON(t, "../app/token/testdata/simplejwt/vectors.json", &simple)
-	readJSON(t, "../app/token/testdata/nextauth/vectors.json", &session)
-	v := vectors{simple: map[string]string{}, session: map[string]string{}, sessions: map[string]string{}, secrets: session.Secrets}
+	simple, sessions := testvectors.LoadSimpleJWT(t), testvectors.LoadSessions(t)
+	v := vectors{simple: map[string]string{}, session: map[string]string{}, sessions: map[string]string{}, secrets: sessions.Secrets}
 	for _, s := range simple.Vectors {
 		v.simple[s.Name] = s.Token
 		if s.Token == "" {
 			v.simple[s.Name] = s.Body
 		}
 	}
-	for _, s := range session.Vectors {
+	for _, s := range sessions.Vectors {
 		v.session[s.Name] = s.CookieHeader
 		v.sessions[s.Name] = s.Token
 	}
 	return v
-}
-
-func readJSON(t *testing.T, path string, into any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, into); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 }
 
 // text returns the text content of the first element matching selector.

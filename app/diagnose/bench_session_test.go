@@ -13,7 +13,7 @@ import (
 // (after a wrong one, as with a rotation list) and fully analysed.
 func BenchmarkDecryptAnalyseV4Chunked(b *testing.B) {
 	sv := loadSessionVectors(b)
-	header := "Cookie: " + sv.get(b, "v4_chunked").CookieHeader
+	header := "Cookie: " + sv.Get(b, "v4_chunked").CookieHeader
 	opts := diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["other"], sv.Secrets["main"]}}
 	b.SetBytes(int64(len(header)))
 	b.ReportAllocs()
@@ -30,7 +30,7 @@ func BenchmarkDecryptOnly(b *testing.B) {
 	for _, name := range []string{"v4_chunked", "authjs_chunked"} {
 		b.Run(name, func(b *testing.B) {
 			sv := loadSessionVectors(b)
-			v := sv.get(b, name)
+			v := sv.Get(b, name)
 			tok := token.Decode(token.Candidate{Value: v.Token, Source: token.Source{Origin: token.OriginCookie, Name: v.CookieName}})
 			secrets := []string{sv.Secrets["main"]}
 			b.ReportAllocs()

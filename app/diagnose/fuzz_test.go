@@ -2,8 +2,6 @@ package diagnose_test
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,42 +15,9 @@ import (
 // indexes in range, and an exported Markdown that carries no signature. The
 // committed corpus lives in testdata/fuzz/FuzzRun/.
 
-// fuzzVectorsPath is the real SimpleJWT vectors minted by a Django server.
-const fuzzVectorsPath = "../token/testdata/simplejwt/vectors.json"
-
 // fuzzNow is the instant the vectors were minted (vectors.json minted_at), so
 // their tokens are fresh, expiring and expired as intended.
 var fuzzNow = time.Unix(1795706169, 0).UTC()
-
-// fuzzVectorSeeds returns every token and response body in vectors.json.
-func fuzzVectorSeeds(tb testing.TB) []string {
-	tb.Helper()
-	b, err := os.ReadFile(fuzzVectorsPath)
-	if err != nil {
-		tb.Fatalf("reading vectors: %v", err)
-	}
-	var vf struct {
-		Vectors []struct {
-			Token string `json:"token"`
-			Body  string `json:"body"`
-		} `json:"vectors"`
-	}
-	if err := json.Unmarshal(b, &vf); err != nil {
-		tb.Fatalf("parsing vectors: %v", err)
-	}
-	var out []string
-	for _, v := range vf.Vectors {
-		for _, s := range []string{v.Token, v.Body} {
-			if s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	if len(out) == 0 {
-		tb.Fatal("vectors.json holds no tokens or bodies")
-	}
-	return out
-}
 
 func fuzzB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
@@ -95,7 +60,7 @@ func fuzzHandSeeds() []string {
 }
 
 func FuzzRun(f *testing.F) {
-	for _, s := range append(fuzzVectorSeeds(f), fuzzHandSeeds()...) {
+	for _, s := range append(loadVectors(f).Texts(), fuzzHandSeeds()...) {
 		f.Add(s, uint16(0))
 	}
 	// The leeway moves the exp, nbf and iat verdicts: seed NextAuth's 15 s,

@@ -9,8 +9,8 @@ import (
 
 func TestMarkdownRemovesSignatures(t *testing.T) {
 	vf := loadVectors(t)
-	body := vf.get(t, "login_response").Body
-	r := diagnose.Run(body, diagnose.Options{Now: vf.now()})
+	body := vf.Get(t, "login_response").Body
+	r := diagnose.Run(body, diagnose.Options{Now: vf.Now()})
 	md := diagnose.Markdown(r)
 	for _, tok := range r.Tokens {
 		sig := tok.Segments[2].Text

@@ -27,32 +27,32 @@ func TestRunOverRealTokens(t *testing.T) {
 		want   []string // code:severity that must appear
 		absent []string // codes that must not appear
 	}{
-		{"valid refresh", vf.get(t, "refresh_valid").Token, []string{"jwt.time_valid:ok", "simplejwt.token:info"}, []string{"jwt.expired"}},
-		{"valid access", vf.get(t, "access_valid").Token, []string{"jwt.time_valid:ok", "simplejwt.token:info"}, nil},
-		{"expired access", vf.get(t, "access_expired").Token, []string{"jwt.expired:error"}, []string{"jwt.time_valid"}},
-		{"expired refresh", vf.get(t, "refresh_expired").Token, []string{"jwt.expired:error"}, nil},
-		{"iat in the future", vf.get(t, "refresh_future_iat").Token, []string{"jwt.issued_in_future:warn"}, nil},
-		{"no exp", vf.get(t, "refresh_no_exp").Token, []string{"jwt.no_expiry:warn"}, []string{"jwt.time_valid"}},
-		{"no token_type under refresh name", wrap("backendRefresh", vf.get(t, "refresh_no_type").Token), []string{"simplejwt.missing_claim:warn"}, nil},
-		{"access stored as refresh", wrap("backendRefresh", vf.get(t, "access_as_refresh").Token), []string{"simplejwt.wrong_token_type:error"}, nil},
-		{"refresh stored as access", wrap("accessToken", vf.get(t, "refresh_valid").Token), []string{"simplejwt.wrong_token_type:error"}, nil},
-		{"correct names", `{"backendAccess":"` + vf.get(t, "access_valid").Token + `","backendRefresh":"` + vf.get(t, "refresh_valid").Token + `"}`, nil, []string{"simplejwt.wrong_token_type", "session.refresh_missing"}},
-		{"login response", vf.get(t, "login_response").Body, []string{"jwt.time_valid:ok"}, []string{"session.refresh_missing", "simplejwt.wrong_token_type"}},
-		{"refresh response without rotation", vf.get(t, "refresh_response").Body, []string{"session.refresh_missing:warn"}, nil},
-		{"rotating refresh response", vf.get(t, "refresh_response_rotating").Body, nil, []string{"session.refresh_missing"}},
-		{"dj-rest-auth httponly login", `{"access":"` + vf.get(t, "access_valid").Token + `","refresh":"","user":{"pk":1}}`, []string{"session.refresh_missing:error"}, nil},
+		{"valid refresh", vf.Get(t, "refresh_valid").Token, []string{"jwt.time_valid:ok", "simplejwt.token:info"}, []string{"jwt.expired"}},
+		{"valid access", vf.Get(t, "access_valid").Token, []string{"jwt.time_valid:ok", "simplejwt.token:info"}, nil},
+		{"expired access", vf.Get(t, "access_expired").Token, []string{"jwt.expired:error"}, []string{"jwt.time_valid"}},
+		{"expired refresh", vf.Get(t, "refresh_expired").Token, []string{"jwt.expired:error"}, nil},
+		{"iat in the future", vf.Get(t, "refresh_future_iat").Token, []string{"jwt.issued_in_future:warn"}, nil},
+		{"no exp", vf.Get(t, "refresh_no_exp").Token, []string{"jwt.no_expiry:warn"}, []string{"jwt.time_valid"}},
+		{"no token_type under refresh name", wrap("backendRefresh", vf.Get(t, "refresh_no_type").Token), []string{"simplejwt.missing_claim:warn"}, nil},
+		{"access stored as refresh", wrap("backendRefresh", vf.Get(t, "access_as_refresh").Token), []string{"simplejwt.wrong_token_type:error"}, nil},
+		{"refresh stored as access", wrap("accessToken", vf.Get(t, "refresh_valid").Token), []string{"simplejwt.wrong_token_type:error"}, nil},
+		{"correct names", `{"backendAccess":"` + vf.Get(t, "access_valid").Token + `","backendRefresh":"` + vf.Get(t, "refresh_valid").Token + `"}`, nil, []string{"simplejwt.wrong_token_type", "session.refresh_missing"}},
+		{"login response", vf.Get(t, "login_response").Body, []string{"jwt.time_valid:ok"}, []string{"session.refresh_missing", "simplejwt.wrong_token_type"}},
+		{"refresh response without rotation", vf.Get(t, "refresh_response").Body, []string{"session.refresh_missing:warn"}, nil},
+		{"rotating refresh response", vf.Get(t, "refresh_response_rotating").Body, nil, []string{"session.refresh_missing"}},
+		{"dj-rest-auth httponly login", `{"access":"` + vf.Get(t, "access_valid").Token + `","refresh":"","user":{"pk":1}}`, []string{"session.refresh_missing:error"}, nil},
 		{"session with null refresh", `{"user":{"name":"a"},"expires":"2026-12-01T00:00:00Z","backendAccess":"x","backendRefresh":null}`, []string{"session.refresh_missing:error"}, []string{"input.no_token"}},
-		{"session exposing access only", `{"user":{"name":"a"},"expires":"2026-12-01T00:00:00Z","accessToken":"` + vf.get(t, "access_valid").Token + `"}`, []string{"session.refresh_missing:warn"}, nil},
+		{"session exposing access only", `{"user":{"name":"a"},"expires":"2026-12-01T00:00:00Z","accessToken":"` + vf.Get(t, "access_valid").Token + `"}`, []string{"session.refresh_missing:warn"}, nil},
 		{"session error marker", `{"user":{"name":"a"},"expires":"2026-12-01T00:00:00Z","error":"RefreshAccessTokenError"}`, []string{"session.error:error"}, nil},
 		{"signed out v4", `{}`, []string{"session.signed_out:info"}, []string{"input.no_token"}},
 		{"signed out Auth.js", `null`, []string{"session.signed_out:info"}, nil},
 		{"no token", "hello, this is not a token", []string{"input.no_token:warn"}, nil},
 		{"empty", "   ", nil, []string{"input.no_token"}},
-		{"quoted token", `"` + vf.get(t, "access_valid").Token + `"`, []string{"input.repaired:info"}, nil},
+		{"quoted token", `"` + vf.Get(t, "access_valid").Token + `"`, []string{"input.repaired:info"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := diagnose.Run(tc.input, diagnose.Options{Now: vf.now()})
+			r := diagnose.Run(tc.input, diagnose.Options{Now: vf.Now()})
 			got := codes(r)
 			for _, w := range tc.want {
 				if !slices.Contains(got, w) {
@@ -70,9 +70,9 @@ func TestRunOverRealTokens(t *testing.T) {
 
 func TestMalformedFindingNamesTheSegment(t *testing.T) {
 	vf := loadVectors(t)
-	parts := strings.Split(vf.get(t, "refresh_valid").Token, ".")
+	parts := strings.Split(vf.Get(t, "refresh_valid").Token, ".")
 	broken := parts[0] + "." + parts[1][:20] + "*" + parts[1][21:] + "." + parts[2]
-	r := diagnose.Run(broken, diagnose.Options{Now: vf.now()})
+	r := diagnose.Run(broken, diagnose.Options{Now: vf.Now()})
 	if len(r.Findings) == 0 || r.Findings[0].Code != diagnose.CodeMalformed {
 		t.Fatalf("findings %v", codes(r))
 	}
@@ -96,7 +96,7 @@ func hasEvidence(f diagnose.Finding, name, value string) bool {
 
 func TestLeewayAndNextAuthTolerance(t *testing.T) {
 	vf := loadVectors(t)
-	tok := vf.get(t, "access_valid").Token
+	tok := vf.Get(t, "access_valid").Token
 	exp := time.Unix(1795706467, 0) // the vector's exp
 	tests := []struct {
 		name    string
@@ -140,7 +140,7 @@ func evidence(f diagnose.Finding, name string) (string, bool) {
 
 func TestExpiresSoon(t *testing.T) {
 	vf := loadVectors(t)
-	r := diagnose.Run(vf.get(t, "access_valid").Token, diagnose.Options{Now: time.Unix(1795706467-30, 0)})
+	r := diagnose.Run(vf.Get(t, "access_valid").Token, diagnose.Options{Now: time.Unix(1795706467-30, 0)})
 	if !r.Has(diagnose.CodeExpiresSoon) || r.Has(diagnose.CodeTimeValid) {
 		t.Errorf("findings %v", codes(r))
 	}
@@ -158,13 +158,13 @@ func TestChunkedCookieFindings(t *testing.T) {
 	sv := loadSessionVectors(t)
 	now := time.Unix(sv.GeneratedAt, 0)
 	for _, name := range []string{"v4_chunked", "authjs_chunked"} {
-		r := diagnose.Run("Cookie: "+sv.get(t, name).CookieHeader, diagnose.Options{Now: now})
+		r := diagnose.Run("Cookie: "+sv.Get(t, name).CookieHeader, diagnose.Options{Now: now})
 		if !r.Has(diagnose.CodeChunksJoined) || r.Has(diagnose.CodeStaleChunks) || r.Has(diagnose.CodeMalformed) {
 			t.Errorf("%s: %v", name, codes(r))
 		}
 	}
 	for _, name := range []string{"v4_stale_chunks", "v4_missing_chunk", "v4_stale_extra_chunk", "authjs_stale_chunks"} {
-		r := diagnose.Run("Cookie: "+sv.get(t, name).CookieHeader, diagnose.Options{Now: now})
+		r := diagnose.Run("Cookie: "+sv.Get(t, name).CookieHeader, diagnose.Options{Now: now})
 		if !r.Has(diagnose.CodeStaleChunks) {
 			t.Errorf("%s: %v", name, codes(r))
 		}
@@ -173,8 +173,8 @@ func TestChunkedCookieFindings(t *testing.T) {
 
 func TestFindingsSortedWorstFirst(t *testing.T) {
 	vf := loadVectors(t)
-	in := vf.get(t, "refresh_valid").Token + "\n" + vf.get(t, "access_expired").Token
-	r := diagnose.Run(in, diagnose.Options{Now: vf.now()})
+	in := vf.Get(t, "refresh_valid").Token + "\n" + vf.Get(t, "access_expired").Token
+	r := diagnose.Run(in, diagnose.Options{Now: vf.Now()})
 	for i := 1; i < len(r.Findings); i++ {
 		if r.Findings[i-1].Severity.Rank() > r.Findings[i].Severity.Rank() {
 			t.Fatalf("not sorted: %v", codes(r))
@@ -188,9 +188,9 @@ func TestFindingsSortedWorstFirst(t *testing.T) {
 func TestNestedTokensInJWSPayload(t *testing.T) {
 	vf := loadVectors(t)
 	enc := base64.RawURLEncoding.EncodeToString
-	payload := `{"name":"a","backendAccess":"` + vf.get(t, "access_valid").Token + `","backendRefresh":"` + vf.get(t, "access_as_refresh").Token + `","exp":1895706169}`
+	payload := `{"name":"a","backendAccess":"` + vf.Get(t, "access_valid").Token + `","backendRefresh":"` + vf.Get(t, "access_as_refresh").Token + `","exp":1895706169}`
 	outer := enc([]byte(`{"alg":"HS256"}`)) + "." + enc([]byte(payload)) + ".c2ln"
-	r := diagnose.Run(outer, diagnose.Options{Now: vf.now()})
+	r := diagnose.Run(outer, diagnose.Options{Now: vf.Now()})
 	if len(r.Tokens) != 3 || r.Tokens[1].Parent != 0 || r.Tokens[2].Source.Name != "backendRefresh" {
 		t.Fatalf("tokens: %+v", r.Tokens)
 	}
@@ -203,7 +203,7 @@ func TestEveryEmittedCodeIsCatalogued(t *testing.T) {
 	vf := loadVectors(t)
 	for _, v := range vf.Vectors {
 		for _, in := range []string{v.Token, v.Body} {
-			for _, f := range diagnose.Run(in, diagnose.Options{Now: vf.now()}).Findings {
+			for _, f := range diagnose.Run(in, diagnose.Options{Now: vf.Now()}).Findings {
 				if !diagnose.Known(f.Code) {
 					t.Errorf("%s: code %s is not in the catalog", v.Name, f.Code)
 				}

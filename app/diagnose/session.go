@@ -50,19 +50,24 @@ func membersWithRole(o token.Object, role token.Role) []token.Member {
 	return out
 }
 
-func (r *Report) checkRefreshPresence(o token.Object) {
-	kind := classify(o)
+// refreshSettled reports whether o's refresh field decides the verdict: an
+// empty or null one is reported here; a present one needs nothing more.
+func (r *Report) refreshSettled(o token.Object) bool {
 	refresh := membersWithRole(o, token.RoleRefresh)
 	for _, m := range refresh {
 		if m.Kind == token.KindNull || (m.Kind == token.KindString && strings.TrimSpace(m.Text()) == "") {
 			r.reportEmptyRefresh(o, m)
-			return
+			return true
 		}
 	}
-	if len(refresh) > 0 {
+	return len(refresh) > 0
+}
+
+func (r *Report) checkRefreshPresence(o token.Object) {
+	if r.refreshSettled(o) {
 		return
 	}
-	switch {
+	switch kind := classify(o); {
 	case kind == docLogin:
 		r.reportAbsentRefreshLogin(o)
 	case kind == docSession && len(membersWithRole(o, token.RoleAccess)) > 0:

@@ -141,14 +141,7 @@ func (r *Report) reportSaltMismatch(tr TokenReport, d token.Decrypted) {
 func (r *Report) checkDecodedSession(tr TokenReport) {
 	obj := token.Object{Path: "", Members: tr.Claims}
 	r.checkSessionError(obj)
-	refresh := membersWithRole(obj, token.RoleRefresh)
-	for _, m := range refresh {
-		if m.Kind == token.KindNull || (m.Kind == token.KindString && strings.TrimSpace(m.Text()) == "") {
-			r.reportEmptyRefresh(obj, m)
-			return
-		}
-	}
-	if len(refresh) > 0 {
+	if r.refreshSettled(obj) {
 		return
 	}
 	access := len(membersWithRole(obj, token.RoleAccess)) > 0

@@ -52,7 +52,7 @@ func TestSessionVectors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.vector, func(t *testing.T) {
-			v := sv.get(t, tc.vector)
+			v := sv.Get(t, tc.vector)
 			r := diagnose.Run("Cookie: "+v.CookieHeader, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: tc.secrets})
 			got := codes(r)
 			for _, w := range tc.want {
@@ -71,7 +71,7 @@ func TestSessionVectors(t *testing.T) {
 
 func TestDecryptedSessionShowsNestedTokens(t *testing.T) {
 	sv := loadSessionVectors(t)
-	r := diagnose.Run("Cookie: "+sv.get(t, "v4_valid").CookieHeader, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["other"], sv.Secrets["main"]}})
+	r := diagnose.Run("Cookie: "+sv.Get(t, "v4_valid").CookieHeader, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["other"], sv.Secrets["main"]}})
 	var session *diagnose.TokenReport
 	for i := range r.Tokens {
 		if r.Tokens[i].Session != nil {
@@ -97,7 +97,7 @@ func TestDecryptedSessionShowsNestedTokens(t *testing.T) {
 
 func TestSaltMismatch(t *testing.T) {
 	sv := loadSessionVectors(t)
-	header := strings.ReplaceAll(sv.get(t, "authjs_secure").CookieHeader, "__Secure-authjs.session-token", "authjs.session-token")
+	header := strings.ReplaceAll(sv.Get(t, "authjs_secure").CookieHeader, "__Secure-authjs.session-token", "authjs.session-token")
 	r := diagnose.Run("Cookie: "+header, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["main"]}})
 	if !r.Has(diagnose.CodeSaltMismatch) || r.Has(diagnose.CodeSecretMismatch) {
 		t.Fatalf("findings %v", codes(r))
@@ -110,7 +110,7 @@ func TestSaltMismatch(t *testing.T) {
 
 func TestBareSessionTokenUsesChosenCookie(t *testing.T) {
 	sv := loadSessionVectors(t)
-	v := sv.get(t, "authjs_secure")
+	v := sv.Get(t, "authjs_secure")
 	now := time.Unix(sv.GeneratedAt, 0)
 	secrets := []string{sv.Secrets["main"]}
 	plain := diagnose.Run(v.Token, diagnose.Options{Now: now, Secrets: secrets})
@@ -126,7 +126,7 @@ func TestBareSessionTokenUsesChosenCookie(t *testing.T) {
 func TestSignatureVerification(t *testing.T) {
 	vf := loadVectors(t)
 	const secret = "tokenscope-simplejwt-vectors-secret-key-not-for-production"
-	tok := vf.get(t, "refresh_valid").Token
+	tok := vf.Get(t, "refresh_valid").Token
 	tests := []struct {
 		name   string
 		opts   diagnose.Options
@@ -144,7 +144,7 @@ func TestSignatureVerification(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.opts.Now = vf.now()
+			tc.opts.Now = vf.Now()
 			r := diagnose.Run(tok, tc.opts)
 			got := codes(r)
 			if !slices.Contains(got, tc.want) {
@@ -155,13 +155,13 @@ func TestSignatureVerification(t *testing.T) {
 			}
 		})
 	}
-	wrong := diagnose.Run(vf.get(t, "refresh_valid").Token, diagnose.Options{Now: vf.now(), KeyText: "another-key-that-is-long-enough-for-hs256!!"})
+	wrong := diagnose.Run(vf.Get(t, "refresh_valid").Token, diagnose.Options{Now: vf.Now(), KeyText: "another-key-that-is-long-enough-for-hs256!!"})
 	for _, f := range wrong.Findings {
 		if f.Code == diagnose.CodeSignatureInvalid && !strings.Contains(f.Title, "SIGNING_KEY / ALGORITHM mismatch") {
 			t.Errorf("title %q", f.Title)
 		}
 	}
-	wrongKey := diagnose.Run(vf.get(t, "refresh_wrong_key").Token, diagnose.Options{Now: vf.now(), KeyText: secret})
+	wrongKey := diagnose.Run(vf.Get(t, "refresh_wrong_key").Token, diagnose.Options{Now: vf.Now(), KeyText: secret})
 	if !wrongKey.Has(diagnose.CodeSignatureInvalid) {
 		t.Errorf("refresh_wrong_key: %v", codes(wrongKey))
 	}

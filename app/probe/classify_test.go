@@ -1,39 +1,21 @@
 package probe_test
 
 import (
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"tokenscope/app/diagnose"
 	"tokenscope/app/probe"
+	"tokenscope/internal/testvectors"
 )
-
-type captured struct {
-	Name   string `json:"name"`
-	Kind   string `json:"kind"`
-	Status int    `json:"status"`
-	Body   string `json:"body"`
-}
 
 // capturedResponses are status and body pairs a real Django 3.2 + DRF +
 // SimpleJWT 5.2.2 server gave (app/token/testdata/simplejwt/mint.py).
-func capturedResponses(t *testing.T) map[string]captured {
+func capturedResponses(t *testing.T) map[string]testvectors.Simple {
 	t.Helper()
-	b, err := os.ReadFile("../token/testdata/simplejwt/vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vf struct {
-		Vectors []captured `json:"vectors"`
-	}
-	if err := json.Unmarshal(b, &vf); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]captured{}
-	for _, v := range vf.Vectors {
+	out := map[string]testvectors.Simple{}
+	for _, v := range testvectors.LoadSimpleJWT(t).Vectors {
 		if v.Kind != "token" {
 			out[v.Name] = v
 		}

@@ -71,7 +71,7 @@ func seg(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 
 func TestDecodePinpointsDamage(t *testing.T) {
 	vf := loadVectors(t)
-	good := vf.get(t, "refresh_valid").Token
+	good := vf.Get(t, "refresh_valid").Token
 	parts := strings.Split(good, ".")
 	tests := []struct {
 		name    string

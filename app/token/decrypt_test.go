@@ -3,47 +3,16 @@ package token_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"tokenscope/app/token"
+	"tokenscope/internal/testvectors"
 )
 
-// sessionVectors is testdata/nextauth/vectors.json, minted by next-auth and
-// @auth/core themselves (testdata/nextauth/mint.mjs).
-type sessionVectors struct {
-	GeneratedAt int64             `json:"generated_at"`
-	Secrets     map[string]string `json:"secrets"`
-	Vectors     []sessionVector   `json:"vectors"`
-}
-
-type sessionVector struct {
-	Name         string          `json:"name"`
-	Format       string          `json:"format"`
-	CookieName   string          `json:"cookie_name"`
-	Salt         *string         `json:"salt"`
-	SecretName   string          `json:"secret_name"`
-	Token        string          `json:"token"`
-	CookieHeader string          `json:"cookie_header"`
-	Payload      json.RawMessage `json:"payload"`
-	Expect       struct {
-		Finding string `json:"finding"`
-	} `json:"expect"`
-}
-
-func loadSessionVectors(t testing.TB) sessionVectors {
-	t.Helper()
-	b, err := os.ReadFile("testdata/nextauth/vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sv sessionVectors
-	if err := json.Unmarshal(b, &sv); err != nil {
-		t.Fatal(err)
-	}
-	return sv
-}
+// loadSessionVectors reads the sessions next-auth and @auth/core minted
+// themselves (testdata/nextauth/mint.mjs).
+func loadSessionVectors(t testing.TB) testvectors.Sessions { return testvectors.LoadSessions(t) }
 
 func sessionToken(t *testing.T, header string) token.Token {
 	t.Helper()

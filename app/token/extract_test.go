@@ -17,10 +17,10 @@ type wantCandidate struct {
 
 func TestExtract(t *testing.T) {
 	vf := loadVectors(t)
-	refresh := vf.get(t, "refresh_valid").Token
-	access := vf.get(t, "access_valid").Token
+	refresh := vf.Get(t, "refresh_valid").Token
+	access := vf.Get(t, "access_valid").Token
 	half := len(refresh) / 2
-	login := vf.get(t, "login_response").Body
+	login := vf.Get(t, "login_response").Body
 
 	tests := []struct {
 		name  string
@@ -75,7 +75,7 @@ func TestExtract(t *testing.T) {
 
 func TestExtractRecordsRepairs(t *testing.T) {
 	vf := loadVectors(t)
-	refresh := vf.get(t, "refresh_valid").Token
+	refresh := vf.Get(t, "refresh_valid").Token
 	c := token.Extract(`"` + refresh[:50] + "\n" + refresh[50:] + `"`).Candidates
 	if len(c) != 1 {
 		t.Fatalf("got %d candidates", len(c))
@@ -125,7 +125,7 @@ func TestExtractObjects(t *testing.T) {
 
 func TestExtractTokensInArrays(t *testing.T) {
 	vf := loadVectors(t)
-	access := vf.get(t, "access_valid").Token
+	access := vf.Get(t, "access_valid").Token
 	for _, in := range []string{`["` + access + `"]`, `{"tokens":["x","` + access + `"]}`} {
 		c := token.Extract(in).Candidates
 		if len(c) != 1 || c[0].Value != access {
@@ -136,7 +136,7 @@ func TestExtractTokensInArrays(t *testing.T) {
 
 func TestExtractOneTokenPerLine(t *testing.T) {
 	vf := loadVectors(t)
-	a, r := vf.get(t, "access_valid").Token, vf.get(t, "refresh_valid").Token
+	a, r := vf.Get(t, "access_valid").Token, vf.Get(t, "refresh_valid").Token
 	if c := token.Extract(a + "\n" + r + "\n").Candidates; len(c) != 2 || c[0].Value != a || c[1].Value != r {
 		t.Errorf("got %+v", c)
 	}

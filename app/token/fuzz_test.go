@@ -2,8 +2,6 @@ package token_test
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -15,40 +13,6 @@ import (
 // Decode must not panic and must keep the promises the diagnosis and the page
 // build on. The committed corpus lives in testdata/fuzz/<FuzzName>/; the seeds
 // below are rebuilt on every run from the real SimpleJWT vectors.
-
-// fuzzVectorsPath is the file written by testdata/simplejwt/mint.py.
-const fuzzVectorsPath = "testdata/simplejwt/vectors.json"
-
-// fuzzVectorSeeds returns every token and response body minted by the real
-// Django server: the inputs the inspector exists for.
-func fuzzVectorSeeds(tb testing.TB) []string {
-	tb.Helper()
-	b, err := os.ReadFile(fuzzVectorsPath)
-	if err != nil {
-		tb.Fatalf("reading vectors: %v", err)
-	}
-	var vf struct {
-		Vectors []struct {
-			Token string `json:"token"`
-			Body  string `json:"body"`
-		} `json:"vectors"`
-	}
-	if err := json.Unmarshal(b, &vf); err != nil {
-		tb.Fatalf("parsing vectors: %v", err)
-	}
-	var out []string
-	for _, v := range vf.Vectors {
-		for _, s := range []string{v.Token, v.Body} {
-			if s != "" {
-				out = append(out, s)
-			}
-		}
-	}
-	if len(out) == 0 {
-		tb.Fatal("vectors.json holds no tokens or bodies")
-	}
-	return out
-}
 
 func fuzzB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
@@ -95,7 +59,7 @@ func fuzzHandSeeds() []string {
 // fuzzSeeds is every seed a target starts from.
 func fuzzSeeds(tb testing.TB) []string {
 	tb.Helper()
-	return append(fuzzVectorSeeds(tb), fuzzHandSeeds()...)
+	return append(loadVectors(tb).Texts(), fuzzHandSeeds()...)
 }
 
 // FuzzExtract: any paste yields well-formed candidates that decode without

@@ -2,50 +2,22 @@ package ui_test
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"tokenscope/app/ui"
+	"tokenscope/internal/testvectors"
 )
 
 // FuzzRender renders the page for any paste: it must not panic (a panic in
 // wasm kills the page), and nothing pasted may come out as markup. The
 // committed corpus lives in testdata/fuzz/FuzzRender/.
 
-// fuzzVectorsPath is the real SimpleJWT vectors minted by a Django server.
-const fuzzVectorsPath = "../token/testdata/simplejwt/vectors.json"
-
 // fuzzNow is the instant the vectors were minted (vectors.json minted_at).
 var fuzzNow = time.Unix(1795706169, 0).UTC()
-
-// fuzzVectors reads vectors.json.
-func fuzzVectors(tb testing.TB) []fuzzVector {
-	tb.Helper()
-	b, err := os.ReadFile(fuzzVectorsPath)
-	if err != nil {
-		tb.Fatalf("reading vectors: %v", err)
-	}
-	var vf struct{ Vectors []fuzzVector }
-	if err := json.Unmarshal(b, &vf); err != nil {
-		tb.Fatalf("parsing vectors: %v", err)
-	}
-	if len(vf.Vectors) == 0 {
-		tb.Fatal("vectors.json holds no vectors")
-	}
-	return vf.Vectors
-}
-
-type fuzzVector struct {
-	Name  string `json:"name"`
-	Token string `json:"token"`
-	Body  string `json:"body"`
-}
 
 func fuzzB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
@@ -80,7 +52,7 @@ func fuzzHandSeeds() []string {
 }
 
 func FuzzRender(f *testing.F) {
-	for _, v := range fuzzVectors(f) {
+	for _, v := range testvectors.LoadSimpleJWT(f).Vectors {
 		for _, s := range []string{v.Token, v.Body} {
 			if s != "" {
 				f.Add(s)
@@ -178,52 +150,10 @@ func fuzzRenderPage(tb testing.TB, text string) string {
 	return app.HTMLString(in)
 }
 
-// benchCookie4K is the ~4 KB Cookie header of a Next.js app whose session
-// JWS carries the backend's SimpleJWT pair, split into two chunks; the same
-// header app/token and app/diagnose benchmark.
-func benchCookie4K(tb testing.TB) string {
-	tb.Helper()
-	var access, refresh string
-	for _, v := range fuzzVectors(tb) {
-		switch v.Name {
-		case "access_valid":
-			access = v.Token
-		case "refresh_valid":
-			refresh = v.Token
-		}
-	}
-	if access == "" || refresh == "" {
-		tb.Fatal("vectors.json lacks access_valid or refresh_valid")
-	}
-	const csrf = "csrftoken=Qm9vdHN0cmFwQ1NSRlRva2VuVmFsdWUxMjM0NTY3ODkw"
-	const nextCSRF = "next-auth.csrf-token=6d1f0c3b2a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a29180f1e2d3c4b5a6978%7C0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
-	const callback = "next-auth.callback-url=http%3A%2F%2Flocalhost%3A3000"
-	session := func(pad int) string {
-		claims := jwt.MapClaims{
-			"name": "Ada Lovelace", "email": "ada@example.test", "sub": "1",
-			"backendAccess": access, "backendRefresh": refresh,
-			"iat": 1795706169, "exp": 1798298169, "jti": "7f1e0c9a-5b4d-4e3f-9a2b-1c0d9e8f7a6b",
-			"picture": "https://avatars.example.test/u/1?v=4" + strings.Repeat("&p=x", pad/4),
-		}
-		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("bench-nextauth-secret"))
-		if err != nil {
-			tb.Fatalf("signing the session: %v", err)
-		}
-		return s
-	}
-	header := func(s string) string {
-		half := len(s) / 2
-		return "Cookie: " + csrf + "; " + nextCSRF + "; " + callback +
-			"; next-auth.session-token.0=" + s[:half] + "; next-auth.session-token.1=" + s[half:]
-	}
-	short := header(session(0))
-	return header(session((4096 - len(short)) * 3 / 4))
-}
-
 // BenchmarkRender4KCookie is a paste as the page handles it: analyse, then
 // render the findings and the three token cards.
 func BenchmarkRender4KCookie(b *testing.B) {
-	header := benchCookie4K(b)
+	header := testvectors.Cookie4K(b)
 	if html := fuzzRenderPage(b, header); !strings.Contains(html, `id="token-2"`) {
 		b.Fatal("the page does not show the session token and its two nested tokens")
 	}

@@ -2,7 +2,6 @@ package ui_test
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -15,29 +14,16 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"tokenscope/app/ui"
+	"tokenscope/internal/testvectors"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-type vectorFile struct {
-	MintedAt int64 `json:"minted_at"`
-	Vectors  []struct {
-		Name  string `json:"name"`
-		Token string `json:"token"`
-		Body  string `json:"body"`
-	} `json:"vectors"`
-}
-
+// vectors maps each SimpleJWT vector's name to its token (or body, for a
+// response), and returns the instant they were minted.
 func vectors(t *testing.T) (map[string]string, time.Time) {
 	t.Helper()
-	b, err := os.ReadFile("../token/testdata/simplejwt/vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vf vectorFile
-	if err := json.Unmarshal(b, &vf); err != nil {
-		t.Fatal(err)
-	}
+	vf := testvectors.LoadSimpleJWT(t)
 	out := map[string]string{}
 	for _, v := range vf.Vectors {
 		out[v.Name] = v.Token
@@ -45,7 +31,7 @@ func vectors(t *testing.T) (map[string]string, time.Time) {
 			out[v.Name] = v.Body
 		}
 	}
-	return out, time.Unix(vf.MintedAt, 0).UTC()
+	return out, vf.Now()
 }
 
 func newInspector(now time.Time) *ui.Inspector {
@@ -93,30 +79,11 @@ func xssToken() string {
 }
 
 // sessionHeader returns a session vector's Cookie header and the secret
-// that opens it (app/token/testdata/nextauth, minted by next-auth itself).
+// that opens it (minted by next-auth itself).
 func sessionHeader(t *testing.T, name string) (header, secret string) {
 	t.Helper()
-	b, err := os.ReadFile("../token/testdata/nextauth/vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sv struct {
-		Secrets map[string]string `json:"secrets"`
-		Vectors []struct {
-			Name         string `json:"name"`
-			CookieHeader string `json:"cookie_header"`
-		} `json:"vectors"`
-	}
-	if err := json.Unmarshal(b, &sv); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range sv.Vectors {
-		if v.Name == name {
-			return "Cookie: " + v.CookieHeader, sv.Secrets["main"]
-		}
-	}
-	t.Fatalf("no session vector %s", name)
-	return "", ""
+	sv := testvectors.LoadSessions(t)
+	return "Cookie: " + sv.Get(t, name).CookieHeader, sv.Secrets["main"]
 }
 
 func TestGoldenDecryptedSession(t *testing.T) {
