@@ -84,6 +84,9 @@ func TestRotationAndBlacklist(t *testing.T) {
 	tb.runProbe("probe.endpoint_ok")
 	tb.click("button#send-refresh")
 	tb.finding("probe.rotated")
+	// The rotated pair, decoded beside the token that was sent.
+	tb.click(`ol#timeline li.step[data-step-code="probe.rotated"] button`)
+	tb.waitJS("the new tokens decoded", `document.querySelectorAll("article.token").length >= 3`, 10*time.Second)
 	tb.click("button#send-refresh")
 	if sev := tb.finding("simplejwt.blacklisted"); sev != "error" {
 		t.Errorf("blacklisted severity %q", sev)

@@ -202,12 +202,26 @@ func (in *Inspector) renderTimeline() app.UI {
 			app.Text(" show the token in the curl and fetch snippets"),
 		),
 		app.Ol().ID("timeline").Body(
-			app.Range(in.timeline).Slice(func(i int) app.UI { return in.renderStep(in.timeline[i], tok) }),
+			app.Range(in.timeline).Slice(func(i int) app.UI { return in.renderStep(i, in.timeline[i], tok) }),
 		),
 	)
 }
 
-func (in *Inspector) renderStep(s probe.Step, tok string) app.UI {
+// onDecodeResponse adds a refresh response (the new access and, with
+// rotation, refresh token) to the paste, so its tokens are decoded and
+// judged like any other. It stays in this page.
+func (in *Inspector) onDecodeResponse(i int) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if i >= len(in.timeline) || in.timeline[i].Response == nil {
+			return
+		}
+		in.input = strings.TrimRight(in.input, "\n") + "\n" + in.timeline[i].Response.Body + "\n"
+		in.analyse()
+		in.showInput()
+	}
+}
+
+func (in *Inspector) renderStep(i int, s probe.Step, tok string) app.UI {
 	status := "no response"
 	if s.Response != nil {
 		status = "status " + strconv.Itoa(s.Response.Status)
@@ -223,6 +237,10 @@ func (in *Inspector) renderStep(s probe.Step, tok string) app.UI {
 			app.Code().Text(string(s.Finding.Code)),
 		),
 		app.P().Class("finding-title").Text(s.Finding.Title),
+		app.If(s.Finding.Code == diagnose.CodeProbeRotated || s.Finding.Code == diagnose.CodeProbeRefreshOK, func() app.UI {
+			return app.Button().ID("decode-response-" + strconv.Itoa(i)).Type("button").
+				Text("Decode the new tokens").OnClick(in.onDecodeResponse(i))
+		}),
 		app.Details().Body(
 			app.Summary().Text("Reproduce: curl and fetch()"),
 			app.Pre().Class("snippet").Body(app.Code().Text(s.Request.Curl(origin, tok, in.reveal))),
