@@ -77,7 +77,7 @@ func (r *Report) reportEncrypted(tr TokenReport) {
 		Code: CodeEncrypted, Severity: SeverityInfo, Token: tr.Index,
 		Title:  fmt.Sprintf("Encrypted token (JWE, %s) in the %s: %s", tr.Enc, tr.Source.Describe(), format),
 		Detail: "Its claims — including backendAccess and backendRefresh if your jwt callback stores them — are encrypted with a key derived from the app's NEXTAUTH_SECRET / AUTH_SECRET. jwt.io cannot open it.",
-		Fix:    "To see inside without this tool, log the token in your jwt callback on the server: `callbacks: { async jwt({ token }) { console.log(token); return token } }`.",
+		Fix:    "Type the app's NEXTAUTH_SECRET (v4) or AUTH_SECRET (Auth.js) in the session secret field to open it here, locally. Without this tool: log the token in your jwt callback on the server, `callbacks: { async jwt({ token }) { console.log(token); return token } }`.",
 	})
 	f.with("alg", alg.Text()).with("enc", tr.Enc)
 	if tr.Kid != "" {
