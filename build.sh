@@ -248,7 +248,7 @@ cmd_bench() {
 	# Browser first: it writes the table; the probe benchmark appends to it.
 	local bench
 	for bench in TestBenchBrowser TestBenchProbe; do
-		TOKENSCOPE_BENCH_OUT="$tmp/browser.txt" go test -count=1 -timeout 20m \
+		TOKENSCOPE_BENCH_OUT="$tmp/browser.txt" go test -tags bench -count=1 -timeout 20m \
 			-run "^${bench}\$" ./e2e >"$tmp/e2e.log" 2>&1 || {
 			cat "$tmp/e2e.log" >&2
 			die "browser benchmark $bench failed"

@@ -18,6 +18,23 @@ func codes(r diagnose.Report) []string {
 	return out
 }
 
+// assertCodes checks that every want ("code:severity") is in the report and
+// no absent code is.
+func assertCodes(t *testing.T, r diagnose.Report, want, absent []string) {
+	t.Helper()
+	got := codes(r)
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing %s in %v", w, got)
+		}
+	}
+	for _, a := range absent {
+		if r.Has(diagnose.Code(a)) {
+			t.Errorf("unexpected %s in %v", a, got)
+		}
+	}
+}
+
 func TestRunOverRealTokens(t *testing.T) {
 	vf := loadVectors(t)
 	wrap := func(field, tok string) string { return `{"` + field + `":"` + tok + `"}` }
@@ -53,17 +70,7 @@ func TestRunOverRealTokens(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := diagnose.Run(tc.input, diagnose.Options{Now: vf.Now()})
-			got := codes(r)
-			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("missing %s in %v", w, got)
-				}
-			}
-			for _, a := range tc.absent {
-				if r.Has(diagnose.Code(a)) {
-					t.Errorf("unexpected %s in %v", a, got)
-				}
-			}
+			assertCodes(t, r, tc.want, tc.absent)
 		})
 	}
 }

@@ -304,26 +304,19 @@ func (e *StatusError) Error() string {
 // Login posts credentials to /api/token/ and returns the pair. raw is the
 // response body whatever the status; err is a *StatusError unless 200.
 func (s *Server) Login(user, pass string) (access, refresh string, raw []byte, err error) {
-	const path = "/api/token/"
-	status, raw, err := s.PostJSON(path, map[string]string{"username": user, "password": pass})
-	if err != nil {
-		return "", "", raw, err
-	}
-	if status != http.StatusOK {
-		return "", "", raw, &StatusError{Path: path, Status: status, Body: raw}
-	}
-	var pair struct{ Access, Refresh string }
-	if err := json.Unmarshal(raw, &pair); err != nil {
-		return "", "", raw, fmt.Errorf("backend: login body: %w", err)
-	}
-	return pair.Access, pair.Refresh, raw, nil
+	return s.postPair("/api/token/", map[string]string{"username": user, "password": pass})
 }
 
 // Refresh posts {"refresh": token} to /api/token/refresh/. access is set on
 // 200; newRefresh only when the server rotates. err is a *StatusError unless 200.
 func (s *Server) Refresh(token string) (access, newRefresh string, raw []byte, err error) {
-	const path = "/api/token/refresh/"
-	status, raw, err := s.PostJSON(path, map[string]string{"refresh": token})
+	return s.postPair("/api/token/refresh/", map[string]string{"refresh": token})
+}
+
+// postPair posts body to path and reads SimpleJWT's {"access", "refresh"}
+// answer; raw is the body whatever the status, err a *StatusError unless 200.
+func (s *Server) postPair(path string, body map[string]string) (access, refresh string, raw []byte, err error) {
+	status, raw, err := s.PostJSON(path, body)
 	if err != nil {
 		return "", "", raw, err
 	}
@@ -332,7 +325,7 @@ func (s *Server) Refresh(token string) (access, newRefresh string, raw []byte, e
 	}
 	var pair struct{ Access, Refresh string }
 	if err := json.Unmarshal(raw, &pair); err != nil {
-		return "", "", raw, fmt.Errorf("backend: refresh body: %w", err)
+		return "", "", raw, fmt.Errorf("backend: %s body: %w", path, err)
 	}
 	return pair.Access, pair.Refresh, raw, nil
 }
