@@ -149,7 +149,19 @@ func encodedJSONAt(s string, i int) (credentialSpan, bool) {
 	return credentialSpan{i, j, label}, true
 }
 
+// familyFirstBytes marks the bytes a credential prefix starts with, so the
+// scan tries the families only where one can start.
+var familyFirstBytes = func() (set [256]bool) {
+	for _, f := range credentialFamilies {
+		set[f.prefix[0]] = true
+	}
+	return set
+}()
+
 func familyAt(s string, i int) (credentialSpan, bool) {
+	if !familyFirstBytes[s[i]] {
+		return credentialSpan{}, false
+	}
 	for _, f := range credentialFamilies {
 		if !strings.HasPrefix(s[i:], f.prefix) {
 			continue

@@ -59,7 +59,7 @@ func (x *redactor) writeToken(b *strings.Builder, i int) {
 	if t.Parent >= 0 {
 		fmt.Fprintf(b, "- Inside token %d at %s\n", t.Parent+1, x.text(t.Source.Name))
 	}
-	fmt.Fprintf(b, "- Segments: %s\n", segmentShapes(t)) // names and lengths only: no input text
+	fmt.Fprintf(b, "- Segments: %s\n", segmentShapes(t, true)) // names and lengths only: no input text
 	if len(t.Header) > 0 {
 		b.WriteString("\nHeader:\n\n" + mdFence("json", x.membersJSON(t.Header, i, exportedHeader)))
 	}
@@ -70,8 +70,9 @@ func (x *redactor) writeToken(b *strings.Builder, i int) {
 }
 
 // segmentShapes describes a token by its segments' names and lengths: what
-// a reader needs to spot a truncated copy, and nothing that decodes.
-func segmentShapes(t TokenReport) string {
+// a reader needs to spot a truncated copy, and nothing that decodes. below
+// says the header and claims are shown after it (in the export).
+func segmentShapes(t TokenReport, below bool) string {
 	if len(t.Segments) == 0 {
 		return "none (empty)"
 	}
@@ -79,6 +80,7 @@ func segmentShapes(t TokenReport) string {
 	for i, s := range t.Segments {
 		shown := "removed"
 		switch {
+		case !below:
 		case i == 0 && len(t.Header) > 0:
 			shown = "decoded below"
 		case i == 1 && t.Form != token.FormJWE && len(t.Claims) > 0:
@@ -93,5 +95,5 @@ func segmentShapes(t TokenReport) string {
 // its form and its segments' lengths, never their text, since anyone can
 // decode a payload and a payload can hold tokens.
 func Redact(t token.Token) string {
-	return "<" + string(t.Form) + " token removed: " + segmentShapes(TokenReport{Token: t}) + ">"
+	return "<" + string(t.Form) + " token removed: " + segmentShapes(TokenReport{Token: t}, false) + ">"
 }
