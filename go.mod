@@ -11,4 +11,5 @@ require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/hack-pad/safejs v0.1.0 // indirect
 	github.com/maxence-charriere/go-app/v10 v10.1.3 // indirect
+	github.com/yuin/goldmark v1.8.7 // indirect
 )

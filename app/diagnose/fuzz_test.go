@@ -71,7 +71,11 @@ func FuzzRun(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, leewaySeconds uint16) {
 		r := diagnose.Run(text, diagnose.Options{Now: fuzzNow, Leeway: time.Duration(leewaySeconds) * time.Second})
 		fuzzCheckReport(t, r)
-		fuzzCheckRedacted(t, text, r, diagnose.Markdown(r))
+		md := diagnose.Markdown(r)
+		fuzzCheckRedacted(t, text, r, md)
+		if blocks, unclosed := fencedBlocks(md); unclosed || blocks != wantBlocks(r) {
+			t.Fatalf("export: %d fenced blocks (unclosed %v), the writer opened %d", blocks, unclosed, wantBlocks(r))
+		}
 	})
 }
 

@@ -1,148 +1,99 @@
 package diagnose
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"tokenscope/app/token"
 )
 
-// Markdown renders the report for a GitHub issue. Signatures and encrypted
-// payloads are removed, so the exported text cannot be replayed as a token;
-// claims stay, because they are the evidence.
-func Markdown(r Report) string {
+// Markdown renders the report for a GitHub issue. It is built from the
+// Report alone, never from the paste, and holds no base64 of any token:
+// each token is shown as its segments' lengths, its header and its claims,
+// through the allowlist of redact.go, with every credential-shaped value
+// removed whatever its name (credential.go). typed are the secrets and keys
+// the user typed: any of them found in a value is cut out too. Every
+// input-derived string goes through mdText or sits in an mdFence block
+// (mdescape.go), so the paste cannot add links, images, mentions, HTML or
+// fences to the issue.
+func Markdown(r Report, typed ...string) string {
+	x := &redactor{typed: typedSecrets(typed), r: &r}
 	var b strings.Builder
-	fmt.Fprintf(&b, "## tokenscope report\n\n")
+	b.WriteString("## tokenscope report\n\n")
 	fmt.Fprintf(&b, "- Clock: %s (leeway %s)\n- Input: %d bytes, %d token(s)\n\n", UTC(r.Now), r.Leeway, r.InputBytes, len(r.Tokens))
-	writeFindingsTable(&b, r)
+	x.writeFindingsTable(&b)
 	for i := range r.Tokens {
-		writeToken(&b, r, i)
+		x.writeToken(&b, i)
 	}
-	b.WriteString("_Signatures and encrypted payloads removed by tokenscope._\n")
+	b.WriteString(exportFooter + "\n")
 	return b.String()
 }
 
-func writeFindingsTable(b *strings.Builder, r Report) {
+// exportFooter says what the export left out, for the reader of the issue.
+const exportFooter = "Removed by tokenscope: signatures, encrypted parts and all base64 of every token; string values outside a short list of names " +
+	"(`sub`, `email`, `name`, `user_id`, `token_type`, `jti`, `iss`, `aud`, `azp`, `scope`, `error`, `provider`, `type`; " +
+	"header: `alg`, `typ`, `kid`, `enc`, `cty`, `zip`); and anything credential-shaped under any name: JWTs, vendor tokens " +
+	"(`gho_`, `ya29.`, `1//`, `xoxb-`, `AKIA`, `sk_live_`, …), high-entropy strings and the secrets you typed."
+
+func (x *redactor) writeFindingsTable(b *strings.Builder) {
 	b.WriteString("### Findings\n\n")
-	if len(r.Findings) == 0 {
+	if len(x.r.Findings) == 0 {
 		b.WriteString("None.\n\n")
 		return
 	}
 	b.WriteString("| Severity | Code | Token | Finding |\n|---|---|---|---|\n")
-	for _, f := range r.Findings {
+	for _, f := range x.r.Findings {
 		tok := "—"
 		if f.Token >= 0 {
 			tok = fmt.Sprint(f.Token + 1)
 		}
-		fmt.Fprintf(b, "| %s | `%s` | %s | %s |\n", f.Severity, f.Code, tok, cell(f.Title))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", x.text(string(f.Severity)), mdCode(string(f.Code)), tok, x.text(f.Title))
 	}
 	b.WriteString("\n")
 }
 
-func writeToken(b *strings.Builder, r Report, i int) {
-	t := r.Tokens[i]
-	fmt.Fprintf(b, "### Token %d — %s %s\n\n", i+1, t.Form, t.Alg)
-	fmt.Fprintf(b, "- Source: %s\n", t.Source.Describe())
+func (x *redactor) writeToken(b *strings.Builder, i int) {
+	t := x.r.Tokens[i]
+	fmt.Fprintf(b, "### Token %d — %s %s\n\n", i+1, x.text(string(t.Form)), x.text(t.Alg))
+	fmt.Fprintf(b, "- Source: %s\n", x.text(t.Source.Describe()))
 	if t.Parent >= 0 {
-		fmt.Fprintf(b, "- Inside token %d at `%s`\n", t.Parent+1, t.Source.Name)
+		fmt.Fprintf(b, "- Inside token %d at %s\n", t.Parent+1, x.text(t.Source.Name))
 	}
-	fmt.Fprintf(b, "- Redacted: `%s`\n", redactFor(r, i))
+	fmt.Fprintf(b, "- Segments: %s\n", segmentShapes(t, true)) // names and lengths only: no input text
 	if len(t.Header) > 0 {
-		fmt.Fprintf(b, "\nHeader:\n\n```json\n%s\n```\n", membersJSON(t.Header))
+		b.WriteString("\nHeader:\n\n" + mdFence("json", x.membersJSON(t.Header, i, exportedHeader)))
 	}
 	if len(t.Claims) > 0 {
-		fmt.Fprintf(b, "\nClaims:\n\n```json\n%s\n```\n", membersJSON(t.Claims))
+		b.WriteString("\nClaims:\n\n" + mdFence("json", x.membersJSON(t.Claims, i, exportedClaims)))
 	}
 	b.WriteString("\n")
 }
 
-// redactFor also drops the payload segment of a token that carries other
-// tokens: base64-decoding it would give them back whole.
-func redactFor(r Report, i int) string {
-	t := r.Tokens[i].Token
-	for _, o := range r.Tokens {
-		if o.Parent == i && t.Form == token.FormJWS && len(t.Segments) == 3 {
-			return t.Segments[0].Text + ".<payload holds tokens: see the redacted claims>.<signature removed>"
-		}
-	}
-	return Redact(t)
-}
-
-// Redact keeps what is safe to share: a JWS's header and payload with the
-// signature replaced, a JWE's header alone.
-func Redact(t token.Token) string {
+// segmentShapes describes a token by its segments' names and lengths: what
+// a reader needs to spot a truncated copy, and nothing that decodes. below
+// says the header and claims are shown after it (in the export).
+func segmentShapes(t TokenReport, below bool) string {
 	if len(t.Segments) == 0 {
-		return "<empty>"
+		return "none (empty)"
 	}
-	switch t.Form {
-	case token.FormJWE:
-		return t.Segments[0].Text + ".<encrypted key, iv, ciphertext and tag removed>"
-	case token.FormJWS:
-		return t.Segments[0].Text + "." + t.Segments[1].Text + ".<signature removed>"
+	parts := make([]string, len(t.Segments))
+	for i, s := range t.Segments {
+		shown := "removed"
+		switch {
+		case !below:
+		case i == 0 && len(t.Header) > 0:
+			shown = "decoded below"
+		case i == 1 && t.Form != token.FormJWE && len(t.Claims) > 0:
+			shown = fmt.Sprintf("%d claims, decoded below", len(t.Claims))
+		}
+		parts[i] = fmt.Sprintf("%s %d chars (%s)", s.Name, len(s.Text), shown)
 	}
-	return fmt.Sprintf("<unreadable token, %d characters, not included>", len(t.Raw))
+	return strings.Join(parts, ", ")
 }
 
-// membersJSON re-emits members in order with their raw values, one a line.
-// Tokens held in claims (a session's backendRefresh) are redacted too: the
-// export must not carry any replayable token, however deep.
-func membersJSON(ms []token.Member) string {
-	lines := make([]string, len(ms))
-	for i, m := range ms {
-		sep := ","
-		if i == len(ms)-1 {
-			sep = ""
-		}
-		lines[i] = fmt.Sprintf("  %q: %s%s", m.Key, redactValue(m), sep)
-	}
-	return "{\n" + strings.Join(lines, "\n") + "\n}"
-}
-
-// redactValue replaces every token inside a claim value by its redacted
-// form. Values are decoded and re-encoded, so a token written with JSON
-// escapes (\u005f for _) cannot slip past a textual search.
-func redactValue(m token.Member) string {
-	raw := string(m.Raw)
-	if m.Kind == token.KindNumber || m.Kind == token.KindBool || m.Kind == token.KindNull {
-		return raw
-	}
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
-		return `"<unreadable value removed>"`
-	}
-	out, err := json.Marshal(redactAny(v))
-	if err != nil {
-		return `"<unreadable value removed>"`
-	}
-	return string(out)
-}
-
-func redactAny(v any) any {
-	switch x := v.(type) {
-	case string:
-		if token.LooksLikeJWT(x) {
-			return Redact(token.Decode(token.Candidate{Value: strings.TrimSpace(x)}))
-		}
-		for _, c := range token.Extract(x).Candidates {
-			x = strings.ReplaceAll(x, c.Value, Redact(token.Decode(c)))
-		}
-		return x
-	case []any:
-		for i := range x {
-			x[i] = redactAny(x[i])
-		}
-	case map[string]any:
-		for k := range x {
-			x[k] = redactAny(x[k])
-		}
-	}
-	return v
-}
-
-func cell(s string) string {
-	s = strings.ReplaceAll(s, "|", "\\|")
-	return strings.ReplaceAll(s, "\n", " ")
+// Redact stands in for a token in evidence text (a probe's response body):
+// its form and its segments' lengths, never their text, since anyone can
+// decode a payload and a payload can hold tokens.
+func Redact(t token.Token) string {
+	return "<" + string(t.Form) + " token removed: " + segmentShapes(TokenReport{Token: t}, false) + ">"
 }

@@ -47,7 +47,10 @@ type Session struct {
 	Token        string          `json:"token"`
 	CookieHeader string          `json:"cookie_header"` // the Cookie header value, chunked as the library chunks it
 	Payload      json.RawMessage `json:"payload"`
-	Expect       struct {
+	// Planted are the credentials mint.mjs put into the claims (random at
+	// mint time); the export must carry none of them.
+	Planted []string `json:"planted"`
+	Expect  struct {
 		Finding string `json:"finding"`
 	} `json:"expect"`
 }

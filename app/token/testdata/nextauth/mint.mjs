@@ -7,7 +7,9 @@
 //
 //     cd app/token/testdata/nextauth && npm ci && node mint.mjs
 //
-// It writes ./vectors.json (pretty-printed) and nothing else. Go tests read
+// It writes ./vectors.json (pretty-printed) and nothing else. To add or
+// remint some vectors without changing the others (tokens are random per
+// run): node mint.mjs --only v4_leaky_claims Go tests read
 // vectors.json; they need no Node. package.json + package-lock.json pin
 // next-auth@4.24.15, @auth/core@0.41.3, the legacy @auth/core 0.18.0 /
 // 0.20.0 / 0.23.0 (as npm aliases @auth/core-0.18.0, ...) and jose@4.15.9 (the
@@ -413,6 +415,63 @@ await v4Vector({
   expect: { typed_secrets: ["main"], decrypts_with: "main", finding: "nextauth.decrypted", session_error: "RefreshAccessTokenError" },
 });
 
+// A session whose jwt callback stored the OAuth provider's tokens as well:
+// what the export must never carry. Every planted value is random per run
+// and listed in `planted`, so tests can search the export for it.
+{
+  const rnd = (alphabet, n) => Array.from(crypto.randomBytes(n), (b) => alphabet[b % alphabet.length]).join("");
+  const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const B64URL = ALNUM + "-_";
+  const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  const digits = (n) => rnd("0123456789", n);
+  const gho = "gho_" + rnd(ALNUM, 36);
+  const ya29 = "ya29." + rnd(B64URL, 40) + "." + rnd(B64URL, 60);
+  const googleRefresh = "1//0g" + rnd(B64URL, 98);
+  const slack = `xoxb-${digits(12)}-${digits(13)}-${rnd(ALNUM, 24)}`;
+  const akia = "AKIA" + rnd(UPPER, 16);
+  const awsSecret = rnd(ALNUM + "+/", 40);
+  // Tokens hiding JWTs, signed with a random key by jose, each carrying a
+  // further credential in its claims: decoding a kept payload would give
+  // it back.
+  const hiddenKey = crypto.randomBytes(32);
+  const hiddenJWT = async (claims) =>
+    new jose.SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt(G).sign(hiddenKey);
+  const ghInside = "ghp_" + rnd(ALNUM, 36);
+  const idToken = await hiddenJWT({ sub: "1", iss: "https://accounts.google.com", at: ya29 });
+  const underUnknownName = await hiddenJWT({ sub: "1", gh: ghInside });
+  const inBearer = await hiddenJWT({ sub: "1", note: "bearer" });
+  const inURL = await hiddenJWT({ sub: "1", note: "url" });
+  const inEncodedURL = await hiddenJWT({ sub: "1", note: "percent-encoded" });
+  const token = {
+    ...baseClaims,
+    ...backend("access_valid", "refresh_valid"),
+    account: {
+      provider: "github",
+      type: "oauth",
+      access_token: gho,
+      refresh_token: googleRefresh,
+      id_token: idToken,
+      scope: "read:user user:email",
+    },
+    googleAccessToken: ya29,
+    slackBotToken: slack,
+    aws: { accessKeyId: akia, secretAccessKey: awsSecret },
+    x: underUnknownName,
+    authorization: `Bearer ${inBearer}`,
+    callbackUrl: `https://x/cb?token=${inURL}`,
+    returnTo: "https://app.example.com/next?u=" + encodeURIComponent(`https://x/cb?token=${inEncodedURL}`).replaceAll(".", "%2E"),
+    name: `Alice ${gho}`,
+  };
+  const minted = await v4Vector({
+    name: "v4_leaky_claims",
+    description: "v4 session whose jwt callback kept the OAuth provider's tokens: opaque gho_, ya29., 1//0g, xoxb- and AKIA values (random per run), and JWTs under an unknown claim name, inside \"Bearer …\", inside a URL query and inside a percent-encoded URL. The Markdown export must carry none of `planted`.",
+    token,
+    expect: { typed_secrets: ["main"], decrypts_with: "main", finding: "nextauth.decrypted" },
+  });
+  vectors[vectors.length - 1].planted = [gho, ya29, googleRefresh, slack, akia, awsSecret, ghInside, idToken, underUnknownName, inBearer, inURL, inEncodedURL];
+  void minted;
+}
+
 // Stale chunks: what the library itself reads when an old unchunked cookie
 // sits beside .0/.1, and when a chunk is missing.
 async function readCase({ family, name, description, cookieName, cookie_header, expect }) {
@@ -768,7 +827,24 @@ const out = {
   secrets,
   vectors,
 };
-fs.writeFileSync(path.join(here, "vectors.json"), JSON.stringify(out, null, 2) + "\n");
+// `node mint.mjs --only NAME[,NAME]` rewrites only the named vectors in the
+// existing vectors.json (appending new ones) and leaves every other byte as
+// it was: vectors are random per run, so a full run rewrites all of them.
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1].split(",") : null;
+if (only) {
+  const file = path.join(here, "vectors.json");
+  const existing = JSON.parse(fs.readFileSync(file, "utf8"));
+  for (const name of only) {
+    const fresh = vectors.find((v) => v.name === name);
+    if (!fresh) throw new Error(`no vector ${name}`);
+    const at = existing.vectors.findIndex((v) => v.name === name);
+    if (at >= 0) existing.vectors[at] = fresh;
+    else existing.vectors.push(fresh);
+  }
+  fs.writeFileSync(file, JSON.stringify(existing, null, 2) + "\n");
+} else {
+  fs.writeFileSync(path.join(here, "vectors.json"), JSON.stringify(out, null, 2) + "\n");
+}
 
 // Summary on stdout.
 for (const v of vectors) {
