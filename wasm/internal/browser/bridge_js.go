@@ -340,7 +340,17 @@ func jsonStringify(v safejs.Value) (string, int, error) {
 	if s.Type() != safejs.TypeString {
 		return "", 0, errors.New("not JSON")
 	}
-	n, err := s.Length()
+	// syscall/js reads properties of objects only: Object(s) is the
+	// string's wrapper, whose length is the string's.
+	wrapper, err := safejs.Global().Call("Object", s)
+	if err != nil {
+		return "", 0, err
+	}
+	length, err := wrapper.Get("length")
+	if err != nil {
+		return "", 0, err
+	}
+	n, err := length.Int()
 	if err != nil {
 		return "", 0, err
 	}
