@@ -373,8 +373,9 @@ func otherErrors(entries []consoleEntry, url string) []consoleEntry {
 // TestBookmarkletProbeFromHostOrigin: through the bookmarklet the probe
 // leaves from the host page, Django sees the host's Origin and CORS passes;
 // the same probe from the hosted inspector alone is refused. The host's
-// HttpOnly session cookie is explained, its readable cookie named (its value holds no token, so it stays in the page), and
-// /api/auth/session read on request shows the backend tokens decoded.
+// HttpOnly session cookie is explained, its readable cookie named (its
+// value holds no token, so it stays in the page), and /api/auth/session
+// read on request shows the backend tokens decoded.
 func TestBookmarkletProbeFromHostOrigin(t *testing.T) {
 	r := newBookmarkletRig(t, hostConfig{})
 	access, refresh := login(t, r.srv)

@@ -174,12 +174,14 @@ func hostileOpener(inspURL, reply string) string {
 func TestBookmarkletHostileOpener(t *testing.T) {
 	r := newBookmarkletRig(t, hostConfig{})
 	key := bridgeKey(r.insp)
-	const fake = `"https://bank.example"`
-	for _, c := range []struct{ name, reply string }{
-		{"v2 with a forged key", `(q) => ({tsb: 1, v: 2, k: "AAAAAAAAAAAAAAAAAAAAAA", id: q.id, ok: {o: ` + fake + `, t: [["cookie", "canary_cookie", "eyJhbGciOiJIUzI1NiJ9.eyJjYW5hcnkiOjF9.c2lnbmF0dXJl"]], n: [], x: 0}})`},
-		{"v2 without a key", `(q) => ({tsb: 1, v: 2, id: q.id, ok: {o: ` + fake + `, t: [], n: [["cookie", "canary_cookie"]], x: 0}})`},
-		{"the first protocol's info answer", `(q) => ({tsb: 1, id: q.id, ok: {origin: ` + fake + `, cookie: "canary_cookie=canaryvalue", storage: []}})`},
-		{"the key guessed as the reply's own origin", `(q) => ({tsb: 1, v: 2, k: location.origin, id: q.id, ok: {o: location.origin, t: [], n: [["cookie", "canary_cookie"]], x: 0}})`},
+	const fake, untrusted = `"https://bank.example"`, "bookmarklet.untrusted_opener"
+	for _, c := range []struct{ name, reply, code string }{
+		{"v2 with a forged key", `(q) => ({tsb: 1, v: 2, k: "AAAAAAAAAAAAAAAAAAAAAA", id: q.id, ok: {o: ` + fake + `, t: [["cookie", "canary_cookie", "eyJhbGciOiJIUzI1NiJ9.eyJjYW5hcnkiOjF9.c2lnbmF0dXJl"]], n: [], x: 0}})`, untrusted},
+		{"v2 without a key", `(q) => ({tsb: 1, v: 2, id: q.id, ok: {o: ` + fake + `, t: [], n: [["cookie", "canary_cookie"]], x: 0}})`, untrusted},
+		{"the first protocol's info answer", `(q) => ({tsb: 1, id: q.id, ok: {origin: ` + fake + `, cookie: "canary_cookie=canaryvalue", storage: []}})`, untrusted},
+		{"the key guessed as the reply's own origin", `(q) => ({tsb: 1, v: 2, k: location.origin, id: q.id, ok: {o: location.origin, t: [], n: [["cookie", "canary_cookie"]], x: 0}})`, untrusted},
+		// Refused unread, before its key could be looked at.
+		{"an answer over the size limit", `(q) => ({tsb: 1, v: 2, k: "AAAAAAAAAAAAAAAAAAAAAA", id: q.id, ok: {o: ` + fake + `, t: [], n: [["cookie", "canary_cookie"]], x: 0, pad: "a".repeat(` + fmt.Sprint(bridgeproto.MaxReplyBytes) + `)}})`, "bookmarklet.reply_too_large"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			host, d := openHost(t, r.insp, r.host.URL)
@@ -194,9 +196,11 @@ func TestBookmarkletHostileOpener(t *testing.T) {
 			if msgs := d.all(); len(msgs) > 0 {
 				t.Errorf("dialog: %q", msgs)
 			}
-			insp.expect("bookmarklet.untrusted_opener")
-			if from := insp.evidence("bookmarklet.untrusted_opener", "page that tried"); from != r.host.Origin {
-				t.Errorf("page that tried %q, want the event origin %s", from, r.host.Origin)
+			insp.expect(c.code)
+			if c.code == untrusted {
+				if from := insp.evidence(untrusted, "page that tried"); from != r.host.Origin {
+					t.Errorf("page that tried %q, want the event origin %s", from, r.host.Origin)
+				}
 			}
 			if strings.Contains(eval[string](insp, `document.body.innerText`), "bank.example") {
 				t.Error("the claimed origin is on the page")
