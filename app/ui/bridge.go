@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -88,7 +89,13 @@ func (in *Inspector) OnMount(ctx app.Context) {
 // so the opener is not even asked.
 func (in *Inspector) connectBridge(ctx context.Context) (Bridge, error) {
 	if in.bridgeKey == "" {
-		return nil, &bridgeproto.RefusedError{Err: bridgeproto.ErrNoKey}
+		err := bridgeproto.ErrNoKey
+		if in.bridgeKeyErr != nil {
+			// Storage is blocked: say so, or "open it directly once" would
+			// be advice that cannot work.
+			err = fmt.Errorf("%w (%w)", bridgeproto.ErrNoKey, in.bridgeKeyErr)
+		}
+		return nil, &bridgeproto.RefusedError{Err: err}
 	}
 	return in.env.ConnectBridge(ctx, in.bridgeKey)
 }

@@ -203,6 +203,27 @@ func TestBridgeKeyLifecycle(t *testing.T) {
 	}
 }
 
+// blockedKeys is storage the browser refuses, as localStorage throws when
+// site data is blocked.
+type blockedKeys struct{}
+
+func (blockedKeys) LoadKey() (string, error) { return "", errors.New("SecurityError: access is denied") }
+func (blockedKeys) StoreKey(string) error    { return errors.New("SecurityError: access is denied") }
+
+func TestBridgeWithBlockedStorage(t *testing.T) {
+	now := func() time.Time { return time.Unix(0, 0) }
+	in := ui.NewInspector(ui.Env{Now: now, InspectorURL: "https://tools.example/tokenscope/", BridgeKeys: blockedKeys{}})
+	if html := app.HTMLString(in); strings.Contains(html, `id="bookmarklet"`) || !strings.Contains(html, `id="bookmarklet-unavailable"`) {
+		t.Error("a bookmarklet offered although no key can be kept")
+	}
+	in = ui.NewInspector(ui.Env{Now: now, InspectorURL: "https://tools.example/tokenscope/", BridgeKeys: blockedKeys{},
+		ConnectBridge: func(context.Context, string) (ui.Bridge, error) { t.Error("the opener was asked"); return nil, nil }})
+	ui.ConnectBridge(in)
+	if got := evidence(finding(in.Report(), "bookmarklet.untrusted_opener"), "reason"); !strings.Contains(got, "SecurityError") {
+		t.Errorf("the refusal does not say storage is blocked: %q", got)
+	}
+}
+
 // TestAllowBackend: through the bridge, the probe first names the typed
 // backend's origin; the app's own origin is refused with a finding before
 // the bridge is asked; a URL that is not http(s) is left to the prober.
