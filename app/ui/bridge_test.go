@@ -207,8 +207,10 @@ func TestBridgeKeyLifecycle(t *testing.T) {
 // site data is blocked.
 type blockedKeys struct{}
 
-func (blockedKeys) LoadKey() (string, error) { return "", errors.New("SecurityError: access is denied") }
-func (blockedKeys) StoreKey(string) error    { return errors.New("SecurityError: access is denied") }
+func (blockedKeys) LoadKey() (string, error) {
+	return "", errors.New("SecurityError: access is denied")
+}
+func (blockedKeys) StoreKey(string) error { return errors.New("SecurityError: access is denied") }
 
 func TestBridgeWithBlockedStorage(t *testing.T) {
 	now := func() time.Time { return time.Unix(0, 0) }
