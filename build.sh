@@ -136,8 +136,7 @@ cmd_serve() {
 	build_site dist "$prefix"
 	mkdir -p .cache/bin
 	go build -o .cache/bin/serve ./tools/serve
-	log "bookmarklet for http://127.0.0.1:$port$prefix/ (drag the page's link, or make a bookmark with this URL):"
-	go run ./tools/bookmarklet "http://127.0.0.1:$port$prefix/"
+	log "bookmarklet: open http://127.0.0.1:$port$prefix/ and drag its tokenscope link (it carries this browser's key)"
 	exec .cache/bin/serve -dir dist -port "$port" -prefix "$prefix"
 }
 
@@ -236,7 +235,7 @@ cmd_bench() {
 	wasm_sizes "$tmp/app.wasm"
 
 	log "bookmarklet size"
-	printf '\nbookmarklet for http://127.0.0.1:8080/: %s bytes (budget 2048)\n\n' "$(go run ./tools/bookmarklet -size http://127.0.0.1:8080/)"
+	printf '\nbookmarklet for http://127.0.0.1:8080/: %s bytes (budget 2560)\n\n' "$(go run ./tools/bookmarklet -size http://127.0.0.1:8080/)"
 
 	log "native benchmarks (app/)"
 	native_bench

@@ -5,25 +5,33 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 )
 
 // benchBookmarklet times the bookmarklet click to the inspector window
 // showing bookmarklet.connected with the host's data analysed (a JWT in the
 // host's localStorage decoded into a token card), median of benchRuns, cold
-// (a fresh browser profile each time: no service worker, no HTTP cache) and
-// warm (the same host tab clicking again: the service worker serves the
+// and warm. A bookmarklet works only in the browser profile it was made in
+// (it carries that profile's key), so cold is a fresh profile that opened
+// the inspector once, to make its key and bookmarklet, and then had the
+// inspector's service worker, Cache Storage and HTTP cache cleared; warm is
+// the same host tab clicking again (the service worker serves the
 // inspector). Times are epoch ms from performance.timeOrigin + now() on
 // both sides, so no DevTools round trip is inside them. TestBenchBrowser
 // calls it; it appends its lines to out.
 func benchBookmarklet(t *testing.T, out string) {
 	_, inspURL := serveSite(t, rootSite, "")
+	inspOrigin := strings.TrimSuffix(inspURL, "/")
 	host := startHost(t, hostConfig{})
-	href, _ := bookmarkletHref(t, inspURL)
 	tok := newTestToken(t, time.Now()).raw
 	const ready = `!!document.querySelector('[data-code="bookmarklet.connected"]') && !!document.querySelector(` + "`" + firstToken + "`" + `)`
-	click := func(h *tab) float64 {
+	click := func(h *tab, href string) float64 {
 		targets := pageTargets(t, h.ctx)
 		t0 := h.clickBookmarklet(href)
 		insp, id := h.popup(targets, inspURL)
@@ -37,19 +45,26 @@ func benchBookmarklet(t *testing.T, out string) {
 		h.waitJS("the bridge to go", `!("__tsb" in window)`, 5*time.Second)
 		return t1 - t0
 	}
-	openWithToken := func() *tab {
-		h, _ := openHost(t, host.URL)
+	openWithToken := func(profile *tab) *tab {
+		h, _ := openHost(t, profile, host.URL)
 		eval[bool](h, fmt.Sprintf(`(localStorage.setItem("accessToken", %s), true)`, jsString(tok)))
 		return h
 	}
 	var cold, warm []float64
 	for range benchRuns {
-		cold = append(cold, click(openWithToken()))
+		href, profile := bookmarkletHref(t, inspURL)
+		profile.do("leaving the inspector", chromedp.Navigate("about:blank"))
+		clearOriginData(t, profile, inspOrigin, "service_workers,cache_storage")
+		if _, err := chromedp.Call(profile.ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+			t.Fatalf("Network.clearBrowserCache: %v", err)
+		}
+		cold = append(cold, click(openWithToken(profile), href))
 	}
-	h := openWithToken()
-	click(h) // the first visit installs the service worker
+	href, profile := bookmarkletHref(t, inspURL)
+	h := openWithToken(profile)
+	click(h, href) // the bridge window's first run after the visit
 	for range benchRuns {
-		warm = append(warm, click(h))
+		warm = append(warm, click(h, href))
 	}
 	t.Logf("bookmarklet click -> ready (ms): cold %.0f, warm %.0f", cold, warm)
 	id := func(f float64) float64 { return f }

@@ -21,6 +21,7 @@ import (
 	"tokenscope/e2e/backend"
 	"tokenscope/internal/testvectors"
 	"tokenscope/tools/sitesrv"
+	"tokenscope/web"
 )
 
 // The bookmarklet end to end: a host app (the user's Next.js app, played by
@@ -138,18 +139,37 @@ func bookmarkletHref(t *testing.T, inspectorURL string) (string, *tab) {
 	if !strings.HasPrefix(href, "javascript:") {
 		t.Fatalf("a#bookmarklet href %q", href)
 	}
-	if len(href) > 2048 {
-		t.Errorf("bookmarklet is %d bytes, over 2 KB", len(href))
+	if len(href) > web.MaxBookmarkletBytes {
+		t.Errorf("bookmarklet is %d bytes, over %d", len(href), web.MaxBookmarkletBytes)
 	}
 	return href, insp
 }
 
-// openHost opens the host app's page in a fresh browser context and
+// newTabIn opens a second tab in profile's browser context: the same
+// cookies and the same localStorage (so the same bridge key), as a second
+// tab of one browser profile.
+func newTabIn(t *testing.T, profile *tab) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(profile.ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("opening tab: %v", err)
+	}
+	return attach(t, ctx)
+}
+
+// openHost opens the host app's page in profile's browser context (a fresh
+// one when profile is nil: a browser that never opened the inspector) and
 // accepts any dialog it opens (recording it), so an alert never hangs the
 // test.
-func openHost(t *testing.T, url string) (*tab, *dialogs) {
+func openHost(t *testing.T, profile *tab, url string) (*tab, *dialogs) {
 	t.Helper()
-	h := newTab(t)
+	var h *tab
+	if profile == nil {
+		h = newTab(t)
+	} else {
+		h = newTabIn(t, profile)
+	}
 	d := &dialogs{}
 	if err := chromedp.Listen(h.ctx, func(ev any) {
 		if e, ok := ev.(*page.EventJavascriptDialogOpening); ok {
@@ -298,6 +318,8 @@ func (h *tab) hostState() hostState {
 
 // bookmarkletRig is the hosted inspector, the host app, a Django whose CORS
 // allows only the host's origin, and the bookmarklet read from the page.
+// The host is opened in the inspector tab's browser context: the browser
+// profile the bookmarklet (and its key) came from.
 type bookmarkletRig struct {
 	inspURL, inspOrigin string
 	host                *hostApp
@@ -323,7 +345,7 @@ func newBookmarkletRig(t *testing.T, cfg hostConfig) *bookmarkletRig {
 // and the inspector window it opened.
 func (r *bookmarkletRig) open(t *testing.T) (host *tab, insp *tab, id target.ID, d *dialogs) {
 	t.Helper()
-	host, d = openHost(t, r.host.URL)
+	host, d = openHost(t, r.insp, r.host.URL)
 	before := pageTargets(t, host.ctx)
 	host.clickBookmarklet(r.href)
 	if msgs := d.all(); len(msgs) > 0 {
@@ -351,8 +373,9 @@ func otherErrors(entries []consoleEntry, url string) []consoleEntry {
 // TestBookmarkletProbeFromHostOrigin: through the bookmarklet the probe
 // leaves from the host page, Django sees the host's Origin and CORS passes;
 // the same probe from the hosted inspector alone is refused. The host's
-// HttpOnly session cookie is explained, its readable cookie analysed, and
-// /api/auth/session read on request shows the backend tokens decoded.
+// HttpOnly session cookie is explained, its readable cookie named (its
+// value holds no token, so it stays in the page), and /api/auth/session
+// read on request shows the backend tokens decoded.
 func TestBookmarkletProbeFromHostOrigin(t *testing.T) {
 	r := newBookmarkletRig(t, hostConfig{})
 	access, refresh := login(t, r.srv)
@@ -369,7 +392,8 @@ func TestBookmarkletProbeFromHostOrigin(t *testing.T) {
 		t.Errorf("connected: readable cookies %q, want theme (the session cookie is HttpOnly)", c)
 	}
 	insp.expect("bookmarklet.httponly_session")
-	if in := eval[string](insp, `document.querySelector("textarea#input").value`); !strings.Contains(in, "theme=dark") || strings.Contains(in, r.host.cookie) {
+	// theme=dark holds no token: the bridge sends its name, not its value.
+	if in := eval[string](insp, `document.querySelector("textarea#input").value`); strings.Contains(in, "theme=dark") || strings.Contains(in, r.host.cookie) {
 		t.Errorf("paste box after connecting: %q", in)
 	}
 
@@ -436,7 +460,7 @@ func TestBookmarkletLeavesNothingBehind(t *testing.T) {
 	access, refresh := login(t, r.srv)
 	r.host.setSession(t, access, refresh)
 
-	host, d := openHost(t, r.host.URL)
+	host, d := openHost(t, r.insp, r.host.URL)
 	eval[bool](host, countIntervals)
 	before := host.hostState()
 	targets := pageTargets(t, host.ctx)
@@ -553,7 +577,7 @@ func TestBookmarkletHostCSP(t *testing.T) {
 // host's bridge removes itself at its next check.
 func TestBookmarkletHostCOOP(t *testing.T) {
 	r := newBookmarkletRig(t, hostConfig{header: http.Header{"Cross-Origin-Opener-Policy": {"same-origin"}}})
-	host, d := openHost(t, r.host.URL)
+	host, d := openHost(t, r.insp, r.host.URL)
 	targets := pageTargets(t, host.ctx)
 	host.clickBookmarklet(r.href)
 	insp, _ := host.popup(targets, r.inspURL)

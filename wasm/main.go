@@ -47,6 +47,9 @@ func newEnv() ui.Env {
 		env.Transport = browser.Fetch{}
 		env.PageURL = u.String()
 		env.InspectorURL = u.Scheme + "://" + u.Host + u.Path[:strings.LastIndex(u.Path, "/")+1]
+		// The bridge key lives in this origin's localStorage: made on a
+		// normal visit, only read when the bookmarklet opened this window.
+		env.BridgeKeys = browser.LocalKeys{}
 		if browser.BridgeRequested() {
 			env.ConnectBridge = browser.ConnectBridge
 		}

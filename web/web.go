@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// MaxBookmarkletBytes is the bookmarklet's size budget: short enough for a
+// user to read what they install.
+const MaxBookmarkletBytes = 2560
+
 // BridgeJS is bridge.js, the host-page side of the bookmarklet.
 //
 //go:embed bridge.js
@@ -14,11 +18,24 @@ var BridgeJS string
 
 // Bookmarklet returns the javascript: URL that opens the inspector at
 // inspectorURL (its origin and path, ending in "/") and installs the bridge
-// in the page it is clicked on.
-func Bookmarklet(inspectorURL string) string {
+// in the page it is clicked on. key is this browser's bridge key
+// (bridgeproto.ValidKey): the bridge signs every answer with it, and the
+// inspector trusts no answer without it. The key is only ever in this
+// bookmarklet and in messages to the inspector's origin, never in a URL the
+// bridge opens.
+func Bookmarklet(inspectorURL, key string) string {
 	code := minify(BridgeJS)
-	code = strings.Replace(code, "__I__", strings.ReplaceAll(inspectorURL, `"`, "%22"), 1)
+	code = strings.Replace(code, "__I__", jsStringBody(inspectorURL), 1)
+	code = strings.Replace(code, "__K__", jsStringBody(key), 1)
 	return "javascript:" + escape(code)
+}
+
+// jsStringBody makes s safe between single quotes in the bridge's code. An
+// inspector URL comes from the page's own location and a key is base64url,
+// so neither normally holds a quote or a backslash; if one did it must not
+// end the string literal.
+func jsStringBody(s string) string {
+	return strings.NewReplacer(`'`, "%27", `\`, "%5C", "\n", "%0A", "\r", "%0D").Replace(s)
 }
 
 // minify drops comment lines, line breaks and every space that does not sit
@@ -35,32 +52,40 @@ func minify(src string) string {
 		}
 	}
 	in := joined.String()
-	var out strings.Builder
+	var out []byte
 	var quote byte
 	for i := 0; i < len(in); i++ {
 		c := in[i]
+		last := byte(0)
+		if len(out) > 0 {
+			last = out[len(out)-1]
+		}
 		switch {
 		case quote != 0:
-			out.WriteByte(c)
+			out = append(out, c)
 			if c == '\\' && i+1 < len(in) {
 				i++
-				out.WriteByte(in[i])
+				out = append(out, in[i])
 			} else if c == quote {
 				quote = 0
 			}
 		case c == '"' || c == '\'' || c == '`':
 			quote = c
-			out.WriteByte(c)
+			out = append(out, c)
+		case c == '}' && last == ';':
+			// The semicolon before a closing brace ends the block's last
+			// statement, which the brace ends anyway (bridge.js has no
+			// empty statement, such as "if (x);", where it would matter).
+			out[len(out)-1] = c
 		case c == ' ':
-			prev := out.String()
-			if len(prev) > 0 && i+1 < len(in) && isIdent(prev[len(prev)-1]) && isIdent(in[i+1]) {
-				out.WriteByte(' ')
+			if isIdent(last) && i+1 < len(in) && isIdent(in[i+1]) {
+				out = append(out, ' ')
 			}
 		default:
-			out.WriteByte(c)
+			out = append(out, c)
 		}
 	}
-	return strings.TrimSpace(out.String())
+	return strings.TrimSpace(string(out))
 }
 
 func isIdent(c byte) bool {
@@ -68,7 +93,8 @@ func isIdent(c byte) bool {
 }
 
 // escape percent-encodes only what a URL would otherwise change: the
-// bookmarklet must stay short (at most 2 KB), so readable characters stay.
+// bookmarklet must stay short (MaxBookmarkletBytes), so readable characters
+// stay.
 func escape(code string) string {
 	var b strings.Builder
 	for i := 0; i < len(code); i++ {

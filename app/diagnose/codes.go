@@ -63,6 +63,11 @@ const (
 	CodeOpenerLost       Code = "bookmarklet.opener_lost"
 	CodeBridgeCSPBlocked Code = "bookmarklet.csp_blocked"
 	CodeBridgeNoAnswer   Code = "bookmarklet.no_answer"
+	// The bridge's authenticity and bounds.
+	CodeBridgeUntrusted      Code = "bookmarklet.untrusted_opener"
+	CodeBridgeOutdated       Code = "bookmarklet.outdated"
+	CodeBridgeReplyTooLarge  Code = "bookmarklet.reply_too_large"
+	CodeBridgeBackendRefused Code = "bookmarklet.backend_refused"
 )
 
 // CodeInfo documents one code.
@@ -131,6 +136,10 @@ var Catalog = []CodeInfo{
 	{CodeOpenerLost, SeverityError, "The inspector was opened by the bookmarklet but has no link back to the page: the host sends Cross-Origin-Opener-Policy: same-origin. Offers the self-hosted route."},
 	{CodeBridgeCSPBlocked, SeverityError, "The host page's Content-Security-Policy blocked the bridge's request; names the directive."},
 	{CodeBridgeNoAnswer, SeverityWarn, "The inspector was opened for the bookmarklet but the host page's bridge did not answer (the page navigated away, or was reloaded)."},
+	{CodeBridgeUntrusted, SeverityError, "The page that opened this window is not this browser's bookmarklet: its answer lacks this browser's key (a bookmarklet from another browser or profile, a browser that never opened tokenscope directly, or a page posing as the bridge), or claims another origin than it came from. Nothing from it is shown or used; names only the page that tried."},
+	{CodeBridgeOutdated, SeverityWarn, "The bookmarklet is from an older tokenscope (a bridge without version and key): it was not connected and sent no host data. Says where to drag the new one from."},
+	{CodeBridgeReplyTooLarge, SeverityError, "The bridge's answer was over the inspector's size limit (1 MiB as JSON, 16 token entries of at most 16 KiB, 64 names): it was refused unread."},
+	{CodeBridgeBackendRefused, SeverityError, "The bridge sends probes only to the backend origin you typed, and never to the app's own origin: this backend was refused. Offers the self-hosted inspector for a backend behind the app's own origin."},
 }
 
 // Known reports whether code is in the catalog.

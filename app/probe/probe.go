@@ -217,8 +217,8 @@ func (p Prober) corsBlocked(req Request) diagnose.Finding {
 	return with(finding(diagnose.CodeCORSBlocked, diagnose.SeverityError,
 		"CORS refused: "+originOf(req.URL)+" answers, but not to requests from "+origin,
 		"The POST with Content-Type: application/json needs a preflight (OPTIONS); the backend's answer lacks Access-Control-Allow-Origin for this origin, so the browser withheld the response. A no-cors request got through, so the server is up. This is the browser's path: NextAuth's own refresh runs on the Next.js server, where CORS does not apply.",
-		"In Django settings, with corsheaders in INSTALLED_APPS and CorsMiddleware at the top of MIDDLEWARE: `CORS_ALLOWED_ORIGINS = [\""+origin+"\"]` (and CORS_ALLOW_CREDENTIALS = True only if you send cookies)."),
-		"origin", origin, "settings line", `CORS_ALLOWED_ORIGINS = ["`+origin+`"]`)
+		"In Django settings, with corsheaders in INSTALLED_APPS and CorsMiddleware at the top of MIDDLEWARE: `"+corsSettingsLine(origin)+"` (and CORS_ALLOW_CREDENTIALS = True only if you send cookies)."),
+		"origin", origin, "settings line", corsSettingsLine(origin))
 }
 
 // precheck refuses what the browser would block before sending.

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"io"
 	"time"
 
+	"tokenscope/app/bridgeproto"
 	"tokenscope/app/probe"
 )
 
@@ -27,8 +29,15 @@ type Env struct {
 	// in "/"): the bookmarklet the page offers opens it.
 	InspectorURL string
 	// ConnectBridge reaches the bookmarklet's bridge in the page that opened
-	// this window. Nil unless the page was opened by the bookmarklet.
-	ConnectBridge func(ctx context.Context) (Bridge, error)
+	// this window, trusting only answers that carry key (this browser's
+	// bridge key). Nil unless the page was opened by the bookmarklet.
+	ConnectBridge func(ctx context.Context, key string) (Bridge, error)
+	// BridgeKeys keeps this browser's bridge key in the inspector's own
+	// storage. Nil: no bookmarklet is offered and none is trusted
+	// (prerendering).
+	BridgeKeys bridgeproto.KeyStore
+	// Random is where a new bridge key comes from; nil is crypto/rand.
+	Random io.Reader
 	// ShowTiming displays how long each analysis took (and exposes it as
 	// data-analysis-us on #findings for the benchmark). Off in golden tests,
 	// whose output must not depend on the machine's speed.

@@ -57,6 +57,9 @@ type Inspector struct {
 	// bridge is set once the bookmarklet's bridge answered.
 	bridge         Bridge
 	bridgeFindings []diagnose.Finding
+	// bridgeKey is this browser's bridge key ("" when it has none).
+	bridgeKey    string
+	bridgeKeyErr error
 }
 
 // NewInspector returns the page component wired to env.
@@ -67,7 +70,9 @@ func NewInspector(env Env) *Inspector {
 	if env.Zone == nil {
 		env.Zone = FixedZone{ZoneName: "UTC", Loc: time.UTC}
 	}
-	return &Inspector{env: env}
+	in := &Inspector{env: env}
+	in.loadBridgeKey()
+	return in
 }
 
 // SetInput analyses text at once, as if it had been pasted. The page and the

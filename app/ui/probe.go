@@ -54,8 +54,14 @@ func (in *Inspector) onProbe(ctx app.Context, e app.Event) {
 		return
 	}
 	in.probing = true
-	p, backend, paths := in.prober(), in.backendURL(), in.probePaths()
+	p, backend, paths, b := in.prober(), in.backendURL(), in.probePaths(), in.bridge
 	ctx.Async(func() {
+		if b != nil {
+			if f, ok := allowBackend(context.Background(), b, backend); !ok {
+				ctx.Dispatch(func(ctx app.Context) { in.applyProbe(probe.Result{Findings: []diagnose.Finding{f}}, true) })
+				return
+			}
+		}
 		res := p.SafeProbe(context.Background(), backend, paths)
 		ctx.Dispatch(func(ctx app.Context) { in.applyProbe(res, true) })
 	})
@@ -74,8 +80,14 @@ func (in *Inspector) onSendRefresh(ctx app.Context, e app.Event) {
 		local.Exp = tr.Exp.Time
 		local.Expired = !tr.Exp.Time.After(in.env.Now())
 	}
-	raw := tr.Raw
+	raw, b := tr.Raw, in.bridge
 	ctx.Async(func() {
+		if b != nil {
+			if f, ok := allowBackend(context.Background(), b, endpoint); !ok {
+				ctx.Dispatch(func(ctx app.Context) { in.applyProbe(probe.Result{Findings: []diagnose.Finding{f}}, false) })
+				return
+			}
+		}
 		res := p.Refresh(context.Background(), endpoint, raw, local)
 		ctx.Dispatch(func(ctx app.Context) { in.applyProbe(res, false) })
 	})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"tokenscope/app/bridgeproto"
 	"tokenscope/app/probe"
 	"tokenscope/app/ui"
 )
@@ -35,58 +36,66 @@ func BridgeRequested() bool {
 // bridgeAnswerTimeout bounds the wait for the host's first answer.
 const bridgeAnswerTimeout = 5 * time.Second
 
-// Bridge is the inspector's end of the bookmarklet. Messages go to
-// window.opener only, and replies are accepted only from that window and,
-// after the first answer, only from its origin.
+// Bridge is the inspector's end of the bookmarklet. It moves bytes: every
+// message from the opener window goes through a bridgeproto.Conn, which
+// checks this browser's key and pins the host's origin (the MessageEvent's,
+// never the one a message claims); messages go to window.opener only, and
+// after the first answer only to that origin.
 type Bridge struct {
-	opener  safejs.Value
-	onMsg   safejs.Func
-	onHide  safejs.Func
-	host    ui.HostInfo
-	mu      sync.Mutex
-	origin  string // the host's origin, pinned by its first answer
-	nextID  int
-	pending map[int]chan bridgeReply
+	opener safejs.Value
+	onMsg  safejs.Func
+	onHide safejs.Func
+	host   ui.HostInfo
+
+	mu        sync.Mutex
+	conn      *bridgeproto.Conn
+	connected bool // the hello answer passed every check
+	nextID    int
+	pending   map[int]chan result
 }
 
-type bridgeReply struct {
-	OK  json.RawMessage `json:"ok"`
-	Err string          `json:"err"`
+type result struct {
+	reply bridgeproto.Reply
+	err   error
 }
 
 var _ ui.Bridge = (*Bridge)(nil)
 
-// ConnectBridge reaches the bridge in the page that opened this window.
-func ConnectBridge(ctx context.Context) (ui.Bridge, error) {
+// ConnectBridge reaches the bridge in the page that opened this window and
+// trusts it only if its answers carry key.
+func ConnectBridge(ctx context.Context, key string) (ui.Bridge, error) {
 	g := safejs.Global()
 	opener, err := g.Get("opener")
 	if err != nil || opener.IsNull() || opener.IsUndefined() {
 		return nil, ui.ErrOpenerLost
 	}
-	b := &Bridge{opener: opener, pending: map[int]chan bridgeReply{}}
+	b := &Bridge{opener: opener, conn: bridgeproto.NewConn(key), pending: map[int]chan result{}}
 	if err := b.listen(); err != nil {
 		return nil, err
 	}
-	var info struct {
-		Origin  string     `json:"origin"`
-		Cookie  string     `json:"cookie"`
-		Storage [][]string `json:"storage"`
-	}
 	actx, cancel := context.WithTimeout(ctx, bridgeAnswerTimeout)
 	defer cancel()
-	if err := b.call(actx, map[string]any{"op": "info"}, &info); err != nil {
+	reply, err := b.call(actx, bridgeproto.NewRequest(0, bridgeproto.OpHello))
+	if err == nil && reply.Err != "" {
+		err = fmt.Errorf("%w: the host page answered %q", ui.ErrNoAnswer, reply.Err)
+	}
+	var host ui.HostInfo
+	if err == nil {
+		b.mu.Lock()
+		origin := b.conn.Origin()
+		b.mu.Unlock()
+		host, err = bridgeproto.ParseHello(reply.OK, origin)
+	}
+	if err != nil {
 		b.Close()
-		if actx.Err() != nil {
+		if actx.Err() != nil && errors.Is(err, actx.Err()) {
 			return nil, fmt.Errorf("%w within %s", ui.ErrNoAnswer, bridgeAnswerTimeout)
 		}
 		return nil, err
 	}
-	b.host = ui.HostInfo{Origin: info.Origin, Cookie: info.Cookie}
-	for _, e := range info.Storage {
-		if len(e) == 3 {
-			b.host.Storage = append(b.host.Storage, ui.StorageEntry{Area: e[0], Key: e[1], Value: e[2]})
-		}
-	}
+	b.mu.Lock()
+	b.host, b.connected = host, true
+	b.mu.Unlock()
 	return b, nil
 }
 
@@ -118,156 +127,185 @@ func (b *Bridge) listen() error {
 	return err
 }
 
-// receive routes a reply to its caller. It runs inside a JS callback, so it
-// only hands the data over; it never blocks.
+// receive routes a message from the opener window to its caller. It runs
+// inside a JS callback, so it only hands the data over; it never blocks.
 func (b *Bridge) receive(ev safejs.Value) {
 	src, err := ev.Get("source")
 	if err != nil || !src.Equal(b.opener) {
 		return
 	}
-	originV, _ := ev.Get("origin")
-	origin, _ := originV.String()
+	originV, err := ev.Get("origin")
+	if err != nil {
+		return
+	}
+	origin, err := originV.String()
+	if err != nil {
+		return
+	}
 	data, err := ev.Get("data")
 	if err != nil {
 		return
 	}
-	text, err := jsonStringify(data)
-	if err != nil {
-		return
-	}
-	var msg struct {
-		TSB int `json:"tsb"`
-		ID  int `json:"id"`
-		bridgeReply
-	}
-	if json.Unmarshal([]byte(text), &msg) != nil || msg.TSB != 1 {
-		return
-	}
+	var reply bridgeproto.Reply
+	text, size, err := jsonStringify(data)
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.origin == "" {
-		b.origin = origin
+	switch {
+	case err != nil:
+		return // not JSON-able (a cycle, a function): not a bridge message
+	case size > bridgeproto.MaxReplyBytes:
+		// Refused before Go copies it.
+		err = &bridgeproto.RefusedError{From: origin, Err: fmt.Errorf("%w: %d characters, over the %d-byte limit", bridgeproto.ErrTooLarge, size, bridgeproto.MaxReplyBytes)}
+	default:
+		reply, err = b.conn.Accept(origin, text)
 	}
-	if origin != b.origin {
+	switch {
+	case errors.Is(err, bridgeproto.ErrNotBridge):
 		return
-	}
-	if ch, ok := b.pending[msg.ID]; ok {
-		delete(b.pending, msg.ID)
-		ch <- msg.bridgeReply
+	case err != nil && (!b.connected || errors.Is(err, bridgeproto.ErrTooLarge) && origin == b.conn.Origin()):
+		// Before the connection stands, a refusal ends the hello; after,
+		// only an oversized answer from the host itself fails its calls.
+		// Other refused messages are dropped: a message that cannot be
+		// trusted cannot cancel a call either.
+		for id, ch := range b.pending {
+			delete(b.pending, id)
+			ch <- result{err: err}
+		}
+	case err == nil:
+		if ch, ok := b.pending[reply.ID]; ok {
+			delete(b.pending, reply.ID)
+			ch <- result{reply: reply}
+		}
 	}
 }
 
-// call sends one operation and decodes its answer into out.
-func (b *Bridge) call(ctx context.Context, op map[string]any, out any) error {
+// call sends one request and waits for its answer.
+func (b *Bridge) call(ctx context.Context, req bridgeproto.Request) (bridgeproto.Reply, error) {
 	b.mu.Lock()
 	b.nextID++
-	id := b.nextID
-	ch := make(chan bridgeReply, 1)
-	b.pending[id] = ch
-	target := b.origin
+	req.ID = b.nextID
+	ch := make(chan result, 1)
+	b.pending[req.ID] = ch
+	target := b.conn.Origin()
 	b.mu.Unlock()
 	if target == "" {
-		// Only the first message ("info", which carries nothing) goes out
-		// before the host's origin is known.
+		// Only the hello goes out before the host's origin is known; it
+		// carries nothing (requests never hold the key).
 		target = "*"
 	}
-	op["tsb"], op["id"] = 1, id
-	msg, err := jsonParse(op)
+	msg, err := jsonParse(req)
 	if err != nil {
-		return err
+		return bridgeproto.Reply{}, err
 	}
 	if _, err := b.opener.Call("postMessage", msg, target); err != nil {
-		return fmt.Errorf("posting to the host page: %w", err)
+		return bridgeproto.Reply{}, fmt.Errorf("posting to the host page: %w", err)
 	}
 	select {
 	case r := <-ch:
-		if r.Err != "" {
-			return errors.New("host page: " + r.Err)
-		}
-		if out != nil {
-			return json.Unmarshal(r.OK, out)
-		}
-		return nil
+		return r.reply, r.err
 	case <-ctx.Done():
 		b.mu.Lock()
-		delete(b.pending, id)
+		delete(b.pending, req.ID)
 		b.mu.Unlock()
-		return ctx.Err()
+		return bridgeproto.Reply{}, ctx.Err()
 	}
 }
 
-// Origin is the host page's origin: probes leave from there.
+// Origin is the host page's origin, as the browser reported it: probes
+// leave from there.
 func (b *Bridge) Origin() string { return b.host.Origin }
 
 // Host is what the bridge read from the host page.
 func (b *Bridge) Host() ui.HostInfo { return b.host }
 
-// Do sends a probe request from the host page.
+// AllowBackend names the one origin the bridge may send probes to.
+func (b *Bridge) AllowBackend(ctx context.Context, origin string) error {
+	ctx, cancel := context.WithTimeout(ctx, DefaultFetchTimeout)
+	defer cancel()
+	req := bridgeproto.NewRequest(0, bridgeproto.OpBackend)
+	req.Backend = origin
+	reply, err := b.call(ctx, req)
+	if err != nil {
+		return fmt.Errorf("naming the backend to the bridge: %w", err)
+	}
+	if reply.Err != "" {
+		return fmt.Errorf("%w: the host page answered %q", bridgeproto.ErrBackendRefused, reply.Err)
+	}
+	return nil
+}
+
+// Do sends a probe request from the host page, to the backend named by
+// AllowBackend. The bridge omits credentials and does not follow redirects
+// in cors mode, whatever req says.
 func (b *Bridge) Do(ctx context.Context, req probe.Request) (probe.Response, error) {
 	timeout := req.Timeout
 	if timeout <= 0 {
 		timeout = DefaultFetchTimeout
 	}
-	init := map[string]any{"method": req.Method, "mode": string(req.Mode), "cache": "no-store", "headers": req.Headers}
-	if req.Body != "" {
-		init["body"] = req.Body
+	r := bridgeproto.NewRequest(0, bridgeproto.OpFetch)
+	r.URL, r.Method, r.Headers, r.Body, r.Mode = req.URL, req.Method, req.Headers, req.Body, string(req.Mode)
+	if r.Mode == "" {
+		r.Mode = string(probe.ModeCORS)
 	}
-	if req.Mode == probe.ModeCORS {
-		init["redirect"] = "manual" // see Fetch: a followed 301 turns the POST into a GET
-	}
-	var r struct {
-		Status    int               `json:"status"`
-		Type      string            `json:"type"`
-		Headers   map[string]string `json:"headers"`
-		Body      string            `json:"body"`
-		MS        float64           `json:"ms"`
-		Fail      string            `json:"fail"`
-		Directive string            `json:"directive"`
-		Msg       string            `json:"msg"`
-	}
+	r.Timeout = timeout.Milliseconds()
 	cctx, cancel := context.WithTimeout(ctx, timeout+2*time.Second)
 	defer cancel()
-	op := map[string]any{"op": "fetch", "url": req.URL, "timeout": timeout.Milliseconds(), "init": init}
-	if err := b.call(cctx, op, &r); err != nil {
+	reply, err := b.call(cctx, r)
+	if err == nil && reply.Err != "" {
+		err = fmt.Errorf("the host page refused: %s", reply.Err)
+	}
+	var res bridgeproto.FetchResult
+	if err == nil {
+		res, err = bridgeproto.ParseFetch(reply.OK)
+	}
+	if err != nil {
 		return probe.Response{}, fmt.Errorf("probe through the bridge: %w", err)
 	}
-	switch r.Fail {
+	switch res.Fail {
 	case "csp":
-		return probe.Response{}, &probe.CSPError{Directive: r.Directive, Blocked: req.URL}
+		return probe.Response{}, &probe.CSPError{Directive: res.Directive, Blocked: req.URL}
 	case "timeout":
 		return probe.Response{}, probe.ErrTimeout
 	case "network":
-		return probe.Response{}, fmt.Errorf("%w: %s", probe.ErrNetwork, r.Msg)
+		return probe.Response{}, fmt.Errorf("%w: %s", probe.ErrNetwork, res.Msg)
 	}
-	headers := map[string]string{ResponseTypeHeader: r.Type}
-	for k, v := range r.Headers {
+	headers := map[string]string{ResponseTypeHeader: res.Type}
+	for k, v := range res.Headers {
 		headers[strings.ToLower(k)] = v
 	}
 	return probe.Response{
-		Status: r.Status, Opaque: strings.HasPrefix(r.Type, "opaque"), Headers: headers, Body: r.Body,
-		Elapsed: time.Duration(r.MS * float64(time.Millisecond)),
+		Status: res.Status, Opaque: strings.HasPrefix(res.Type, "opaque"), Headers: headers, Body: res.Body,
+		Elapsed: time.Duration(res.MS * float64(time.Millisecond)),
 	}, nil
 }
 
 // Session GETs the host's /api/auth/session, with the host's cookies.
 func (b *Bridge) Session(ctx context.Context) (int, string, error) {
-	var r struct {
-		Status int    `json:"status"`
-		Body   string `json:"body"`
-	}
 	ctx, cancel := context.WithTimeout(ctx, DefaultFetchTimeout)
 	defer cancel()
-	if err := b.call(ctx, map[string]any{"op": "session"}, &r); err != nil {
+	reply, err := b.call(ctx, bridgeproto.NewRequest(0, bridgeproto.OpSession))
+	if err == nil && reply.Err != "" {
+		err = fmt.Errorf("the host page answered %q", reply.Err)
+	}
+	var res bridgeproto.SessionResult
+	if err == nil {
+		res, err = bridgeproto.ParseSession(reply.OK)
+	}
+	if err != nil {
 		return 0, "", fmt.Errorf("reading /api/auth/session: %w", err)
 	}
-	return r.Status, r.Body, nil
+	return res.Status, res.Body, nil
 }
 
-// Close tells the host to remove its bridge and drops the listeners.
+// Close tells a connected host to remove its bridge and drops the
+// listeners. A host that was refused is told nothing.
 func (b *Bridge) Close() {
-	if b.origin != "" {
-		if msg, err := jsonParse(map[string]any{"tsb": 1, "op": "bye"}); err == nil {
-			_, _ = b.opener.Call("postMessage", msg, b.origin)
+	b.mu.Lock()
+	connected, origin := b.connected, b.conn.Origin()
+	b.mu.Unlock()
+	if connected {
+		if msg, err := jsonParse(bridgeproto.NewRequest(0, bridgeproto.OpBye)); err == nil {
+			_, _ = b.opener.Call("postMessage", msg, origin)
 		}
 	}
 	g := safejs.Global()
@@ -287,14 +325,38 @@ func jsonParse(v any) (safejs.Value, error) {
 	return j.Call("parse", string(b))
 }
 
-func jsonStringify(v safejs.Value) (string, error) {
+// jsonStringify returns JSON.stringify(v) and its length in UTF-16 units,
+// read before the string is copied into Go (the UTF-8 copy is at least as
+// long, so a length over a byte limit is over it in Go too).
+func jsonStringify(v safejs.Value) (string, int, error) {
 	j, err := safejs.Global().Get("JSON")
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	s, err := j.Call("stringify", v)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return s.String()
+	if s.Type() != safejs.TypeString {
+		return "", 0, errors.New("not JSON")
+	}
+	// syscall/js reads properties of objects only: Object(s) is the
+	// string's wrapper, whose length is the string's.
+	wrapper, err := safejs.Global().Call("Object", s)
+	if err != nil {
+		return "", 0, err
+	}
+	length, err := wrapper.Get("length")
+	if err != nil {
+		return "", 0, err
+	}
+	n, err := length.Int()
+	if err != nil {
+		return "", 0, err
+	}
+	if n > bridgeproto.MaxReplyBytes {
+		return "", n, nil
+	}
+	text, err := s.String()
+	return text, n, err
 }

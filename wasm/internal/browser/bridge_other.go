@@ -13,6 +13,6 @@ import (
 func BridgeRequested() bool { return false }
 
 // ConnectBridge needs a browser.
-func ConnectBridge(context.Context) (ui.Bridge, error) {
+func ConnectBridge(context.Context, string) (ui.Bridge, error) {
 	return nil, errors.New("the bookmarklet bridge needs a browser")
 }

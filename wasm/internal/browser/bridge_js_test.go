@@ -1,0 +1,149 @@
+//go:build js && wasm
+
+package browser
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"tokenscope/app/bridgeproto"
+)
+
+const (
+	bridgeTestKey = "q7Vd0cFh2m1nB5sX9yZw8A"
+	bridgeHost    = "http://localhost:3000"
+)
+
+// fakeOpener stands for window.opener: it records what is posted to it.
+func fakeOpener(t *testing.T) *Bridge {
+	t.Helper()
+	opener := eval(t, `{sent: [], postMessage(m, o) { this.sent.push([JSON.stringify(m), o]); }}`)
+	return &Bridge{opener: opener, conn: bridgeproto.NewConn(bridgeTestKey), pending: map[int]chan result{}}
+}
+
+// sent lists the messages posted to the opener as "target message".
+func sent(t *testing.T, b *Bridge) []string {
+	t.Helper()
+	list, err := b.opener.Get("sent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := list.Length()
+	var out []string
+	for i := range n {
+		pair, _ := list.Index(i)
+		msg, _ := indexString(pair, 0)
+		target, _ := indexString(pair, 1)
+		out = append(out, target+" "+msg)
+	}
+	return out
+}
+
+// deliver hands receive a MessageEvent-shaped object; from picks the
+// source window (the opener unless another is given).
+func deliver(t *testing.T, b *Bridge, origin, data string, fromOpener bool) {
+	t.Helper()
+	ev := eval(t, `{source: null, origin: "", data: null}`)
+	if fromOpener {
+		_ = ev.Set("source", b.opener)
+	} else {
+		_ = ev.Set("source", eval(t, `{}`))
+	}
+	_ = ev.Set("origin", origin)
+	_ = ev.Set("data", eval(t, data))
+	b.receive(ev)
+}
+
+// hello starts the first call and waits until it was posted.
+func hello(t *testing.T, b *Bridge) chan result {
+	t.Helper()
+	done := make(chan result, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		r, err := b.call(ctx, bridgeproto.NewRequest(0, bridgeproto.OpHello))
+		done <- result{r, err}
+	}()
+	for range 100 {
+		if len(sent(t, b)) > 0 {
+			return done
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("hello was never posted")
+	return nil
+}
+
+func TestBridgeHelloCarriesNoKey(t *testing.T) {
+	b := fakeOpener(t)
+	done := hello(t, b)
+	msgs := sent(t, b)
+	if len(msgs) != 1 || !strings.HasPrefix(msgs[0], `* {"tsb":1,"v":2,"id":1,"op":"hello"}`) {
+		t.Errorf("posted %q", msgs)
+	}
+	if strings.Contains(msgs[0], bridgeTestKey) {
+		t.Error("the key was posted before the opener proved anything")
+	}
+	deliver(t, b, bridgeHost, `{tsb: 1, v: 2, k: "`+bridgeTestKey+`", id: 1, ok: {o: "`+bridgeHost+`", t: [], n: [], x: 0}}`, true)
+	r := <-done
+	if r.err != nil || r.reply.ID != 1 || b.conn.Origin() != bridgeHost {
+		t.Fatalf("genuine hello: %+v, origin %q", r, b.conn.Origin())
+	}
+	// After the hello, requests go to the pinned origin only.
+	go func() { _, _ = b.call(context.Background(), bridgeproto.NewRequest(0, bridgeproto.OpSession)) }()
+	for range 100 {
+		if len(sent(t, b)) > 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if msgs := sent(t, b); len(msgs) != 2 || !strings.HasPrefix(msgs[1], bridgeHost+" ") {
+		t.Errorf("second request posted as %q", msgs)
+	}
+}
+
+func TestBridgeReceiveRefusals(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		origin string
+		data   string
+		want   error
+	}{
+		{"another profile's key", bridgeHost, `{tsb: 1, v: 2, k: "Zk3pL0aT6uYe1rQo4iWs2g", id: 1, ok: {o: "` + bridgeHost + `"}}`, bridgeproto.ErrWrongKey},
+		{"the first protocol", bridgeHost, `{tsb: 1, id: 1, err: "op"}`, bridgeproto.ErrOutdated},
+		{"oversized", bridgeHost, `{tsb: 1, v: 2, id: 1, pad: "a".repeat(` + "1048577" + `)}`, bridgeproto.ErrTooLarge},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := fakeOpener(t)
+			done := hello(t, b)
+			// Messages from any other window are not even looked at.
+			deliver(t, b, bridgeHost, `{tsb: 1, v: 2, k: "`+bridgeTestKey+`", id: 1, ok: {}}`, false)
+			deliver(t, b, c.origin, c.data, true)
+			r := <-done
+			var re *bridgeproto.RefusedError
+			if !errors.Is(r.err, c.want) || !errors.As(r.err, &re) || re.From != c.origin {
+				t.Errorf("err = %v, want %v from %s", r.err, c.want, c.origin)
+			}
+			if b.conn.Origin() != "" {
+				t.Errorf("a refused hello pinned %q", b.conn.Origin())
+			}
+		})
+	}
+}
+
+func TestJSONStringifyLength(t *testing.T) {
+	text, n, err := jsonStringify(eval(t, `"héllo"`))
+	if err != nil || text != `"héllo"` || n != 7 {
+		t.Errorf("string: %q %d %v", text, n, err)
+	}
+	text, n, err = jsonStringify(eval(t, `{a: "x".repeat(2000000)}`))
+	if err != nil || text != "" || n <= bridgeproto.MaxReplyBytes {
+		t.Errorf("oversized: %d chars copied, length %d, %v", len(text), n, err)
+	}
+	if _, _, err := jsonStringify(eval(t, `undefined`)); err == nil {
+		t.Error("undefined stringified")
+	}
+}
