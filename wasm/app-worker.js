@@ -57,20 +57,29 @@ async function verified(path, response) {
 // fetchVerified asks the network for path, skipping the HTTP cache, and
 // returns the response only when it verifies.
 async function fetchVerified(path) {
-  const response = await fetch(new Request(urlOf(path), { cache: "reload" }));
+  let response;
+  try {
+    response = await fetch(new Request(urlOf(path), { cache: "reload" }));
+  } catch (err) {
+    throw new IntegrityError(path, false);
+  }
   if (!(await verified(path, response))) {
-    throw new IntegrityError(path);
+    throw new IntegrityError(path, true);
   }
   return response;
 }
 
+// IntegrityError is a file the worker will not serve. reached says whether
+// the server answered (with other bytes) or could not be reached.
 class IntegrityError extends Error {
-  constructor(path) {
+  constructor(path, reached) {
+    const what = path === "" ? "the page (index.html)" : path;
     super(
-      "tokenscope: " +
-        (path || "the page") +
-        " does not match this build's SHA-256 in the cache or on the server, so it was not used." +
-        " Reload when the server has a complete build, or clear this site's data."
+      reached
+        ? "tokenscope: " + what + " does not match this build's SHA-256, neither in the cache nor on the server, so it was not used." +
+            " Reload when the server has a complete build, or clear this site's data."
+        : "tokenscope: " + what + " is missing from the cache or does not match this build's SHA-256, and the server could not be reached for a good copy, so it was not used." +
+            " Reload when you are online."
     );
     this.path = path;
   }
@@ -156,10 +165,7 @@ async function use(cache, path) {
 }
 
 function failClosed(err, path) {
-  const message =
-    err instanceof IntegrityError
-      ? err.message
-      : "tokenscope: " + (path || "the page") + " is not in this build's verified cache and the network failed, so it was not served.";
+  const message = err instanceof IntegrityError ? err.message : new IntegrityError(path, false).message;
   return new Response(message + "\n", {
     status: 500,
     statusText: "Integrity check failed",
