@@ -179,6 +179,15 @@ func TestWorkerFailsClosed(t *testing.T) {
 	tb.paste(newTestToken(t, time.Now()).raw)
 	tb.waitFor(firstToken)
 
+	// app.wasm is checked when it is fetched; the page (verified) shows the
+	// worker's refusal in go-app's loading label.
+	tb.tamperCache("web/app.wasm", "\x00asm tampered")
+	site.replace("/web/app.wasm", "\x00asm tampered")
+	tb.do("reloading", chromedp.Reload())
+	tb.waitJS("the refusal in the loading label", `(document.getElementById("app-wasm-loader-label")?.textContent ?? "").includes("web/app.wasm does not match `+integrityMessage+`")`, 20*time.Second)
+	site.restore("/web/app.wasm")
+	tb.reload()
+
 	// Offline, a tampered file cannot be refetched: the page fails closed.
 	tb.tamperCache("app.js", "window.__tampered = 1")
 	srv.Close()

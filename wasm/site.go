@@ -80,7 +80,7 @@ func (o siteOptions) addFiles() error {
 		}
 	}
 	if o.wasmPath != "" {
-		if err := copyFile(o.wasmPath, filepath.Join(o.out, "web", "app.wasm")); err != nil {
+		if err := copyFile(o.wasmPath, filepath.Join(o.out, filepath.FromSlash(siteWasmPath))); err != nil {
 			return err
 		}
 	}
@@ -351,7 +351,14 @@ const workerBuildPlaceholder = "/*tokenscope:build*/ null"
 type workerBuild struct {
 	ID    string            `json:"id"`
 	Files map[string]string `json:"files"`
+	// SelfReported are files the worker checks only when they are fetched,
+	// not again before serving the page, because the page itself shows a
+	// refusal: app.wasm, whose fetch goes through tokenscopeCheckWasm.
+	SelfReported []string `json:"selfReported"`
 }
+
+// siteWasmPath is app.wasm's path under the site root, where go-app loads it.
+const siteWasmPath = "web/app.wasm"
 
 // sealWorker writes the manifest of the finished site into app-worker.js.
 func sealWorker(dir string) error {
@@ -364,7 +371,7 @@ func sealWorker(dir string) error {
 		return fmt.Errorf("encoding the worker manifest: %w", err)
 	}
 	id := sha256.Sum256(list)
-	b, err := json.Marshal(workerBuild{ID: hex.EncodeToString(id[:8]), Files: files})
+	b, err := json.Marshal(workerBuild{ID: hex.EncodeToString(id[:8]), Files: files, SelfReported: []string{siteWasmPath}})
 	if err != nil {
 		return fmt.Errorf("encoding the worker manifest: %w", err)
 	}

@@ -223,6 +223,9 @@ func TestWorkerManifest(t *testing.T) {
 	if len(b.ID) != 16 {
 		t.Errorf("build id %q", b.ID)
 	}
+	if len(b.SelfReported) != 1 || b.SelfReported[0] != "web/app.wasm" || b.Files["web/app.wasm"] == "" {
+		t.Errorf("self-reported files %q: want web/app.wasm, which is in the manifest", b.SelfReported)
+	}
 
 	// Another byte anywhere is another build, with its own cache.
 	if err := os.WriteFile(filepath.Join(src, "web", "sub", "dir", "deep.txt"), []byte("deeper"), 0o644); err != nil {
