@@ -60,8 +60,9 @@ build_wasm() {
 }
 
 # build_site OUT PREFIX: app.wasm first, because the page's version is its
-# content hash and the loader needs its size; then the prerendered pages
-# (go run ./wasm, natively); then web/ and the toolchain's wasm_exec.js.
+# content hash and the loader needs its size; then the site (go run ./wasm,
+# natively): the prerendered pages, web/, app.wasm and the toolchain's
+# wasm_exec.js, and last the service worker's manifest of all their hashes.
 build_site() {
 	local out="$1" prefix="$2" tmp
 	check_out_dir "$out"
@@ -73,14 +74,10 @@ build_site() {
 	log "generating site in $out${prefix:+ for $prefix/}"
 	rm -rf "$out"
 	mkdir -p "$out"
-	go run ./wasm -out "$out" -prefix "$prefix" -wasm "$tmp/app.wasm"
-	mkdir -p "$out/web"
-	# web/app.wasm may be left over from an older layout; never ship it.
-	find web -mindepth 1 -maxdepth 1 ! -name app.wasm ! -name '*.go' -exec cp -R {} "$out/web/" \;
-	cp "$tmp/app.wasm" "$out/web/app.wasm"
-	# go-app bundles its own wasm_exec.js; the one that matches the compiler
-	# that built app.wasm is the toolchain's.
-	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/wasm_exec.js"
+	# The site must not change after this: the worker serves only files
+	# whose SHA-256 matches the manifest written here.
+	go run ./wasm -out "$out" -prefix "$prefix" -wasm "$tmp/app.wasm" \
+		-web web -wasm-exec "$(go env GOROOT)/lib/wasm/wasm_exec.js"
 	rm -rf "$tmp" # serve execs the server next, so the EXIT trap never runs
 }
 

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -10,7 +11,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io"
+	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,10 +22,14 @@ import (
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"tokenscope/internal/sitepolicy"
 )
 
 // workerJS replaces go-app's DefaultAppWorkerJS, whose install and activate
-// handlers do not use event.waitUntil and so do not reliably cache the site.
+// handlers do not use event.waitUntil and so do not reliably cache the site,
+// and which serves whatever Cache Storage holds. sealWorker writes this
+// build's manifest into it.
 //
 //go:embed app-worker.js
 var workerJS string
@@ -30,8 +38,11 @@ var workerJS string
 type siteOptions struct {
 	out        string // output directory
 	prefix     string // URL path the site is served under ("" or "/tools/tokenscope")
-	version    string // cache key; the content hash of app.wasm
+	version    string // go-app's version; the content hash of app.wasm
 	wasmLength int64  // raw size of app.wasm, for the loading percentage
+	wasmPath   string // app.wasm to copy into the site ("": none)
+	webDir     string // static assets to copy into web/ ("": none)
+	wasmExec   string // wasm_exec.js to copy over go-app's ("": keep go-app's)
 }
 
 func generate(args []string) error {
@@ -48,26 +59,104 @@ func generate(args []string) error {
 	if err := fixAppJS(filepath.Join(o.out, "app.js")); err != nil {
 		return err
 	}
-	return fixManifest(filepath.Join(o.out, "manifest.webmanifest"), o.prefix)
+	if err := fixManifest(filepath.Join(o.out, "manifest.webmanifest"), o.prefix); err != nil {
+		return err
+	}
+	if err := o.addFiles(); err != nil {
+		return err
+	}
+	// Last: the worker's manifest hashes the finished site.
+	return sealWorker(o.out)
+}
+
+// addFiles copies what go-app does not write: the web/ assets, app.wasm and
+// the toolchain's wasm_exec.js (go-app bundles its own copy; the one that
+// matches the compiler that built app.wasm is the toolchain's). Each is
+// optional, so tests can generate a site without a wasm build.
+func (o siteOptions) addFiles() error {
+	if o.webDir != "" {
+		if err := copyWeb(o.webDir, filepath.Join(o.out, "web")); err != nil {
+			return err
+		}
+	}
+	if o.wasmPath != "" {
+		if err := copyFile(o.wasmPath, filepath.Join(o.out, filepath.FromSlash(siteWasmPath))); err != nil {
+			return err
+		}
+	}
+	if o.wasmExec != "" {
+		if err := copyFile(o.wasmExec, filepath.Join(o.out, "wasm_exec.js")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyWeb copies the static assets, leaving out Go sources and any
+// app.wasm left over from an older layout (the site's comes from -wasm).
+func copyWeb(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case strings.HasSuffix(path, ".go") || rel == "app.wasm":
+			return nil
+		}
+		return copyFile(path, target)
+	})
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("copying into the site: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("copying into the site: %w", err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		return fmt.Errorf("copying into the site: %w", err)
+	}
+	return nil
 }
 
 // metaTag matches one <meta> element as go-app writes it (attribute order
 // varies from build to build: go-app keeps attributes in a map).
 var metaTag = regexp.MustCompile(`\s*<meta [^>]*>`)
 
-// fixIndex drops og:url and og:image. Without a Handler.Domain go-app
-// writes them as "https://" + path ("https:///tools/tokenscope"), and a static
-// site does not know the domain it will be served from.
+// cspMeta is the page's Content-Security-Policy (sitepolicy.CSP) as a
+// <meta>. It goes right after <meta charset>: a policy in a <meta> covers
+// only what the parser meets after it, so it must precede every <link> and
+// <script>. go-app's RawHeaders would put it at the end of <head>.
+var cspMeta = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(sitepolicy.CSP) + `">`
+
+// fixIndex drops og:url and og:image, and adds the CSP. Without a
+// Handler.Domain go-app writes og:url and og:image as "https://" + path
+// ("https:///tools/tokenscope"), and a static site does not know the domain
+// it will be served from.
 func fixIndex(path string) error {
 	return rewrite(path, func(b []byte) ([]byte, error) {
-		return metaTag.ReplaceAllFunc(b, func(tag []byte) []byte {
+		b = metaTag.ReplaceAllFunc(b, func(tag []byte) []byte {
 			s := string(tag)
 			isOG := strings.Contains(s, `property="og:url"`) || strings.Contains(s, `property="og:image"`)
 			if isOG && (strings.Contains(s, `content="https://"`) || strings.Contains(s, `content="https:///`)) {
 				return nil
 			}
 			return tag
-		}), nil
+		})
+		const charset = `<meta charset="UTF-8">`
+		if bytes.Count(b, []byte(charset)) != 1 || bytes.Contains(b, []byte(`http-equiv="Content-Security-Policy"`)) {
+			return nil, errors.New("index.html: go-app's <meta charset> not found once, or a CSP already there; update fixIndex")
+		}
+		return bytes.Replace(b, []byte(charset), []byte(charset+"\n    "+cspMeta), 1), nil
 	})
 }
 
@@ -81,9 +170,19 @@ const wasmFetchJS = `
 function tokenscopeFetchWasm(url, progress) {
   if (navigator.serviceWorker && navigator.serviceWorker.controller) {
     progress(100);
-    return fetch(url);
+    return fetch(url).then(tokenscopeCheckWasm);
   }
   return fetchWithProgress(url, progress);
+}
+
+// A worker that refused app.wasm (it failed its integrity check) answers
+// 500 with a plain message: show that message, which go-app puts in its
+// loading label, rather than a MIME type error.
+async function tokenscopeCheckWasm(response) {
+  if (!response.ok) {
+    throw new Error((await response.text()).trim() || "app.wasm: HTTP " + response.status);
+  }
+  return response;
 }
 `
 
@@ -129,15 +228,16 @@ func rewrite(path string, edit func([]byte) ([]byte, error)) error {
 }
 
 func parseFlags(args []string) (siteOptions, error) {
-	fs := flag.NewFlagSet("wasm", flag.ContinueOnError)
+	flags := flag.NewFlagSet("wasm", flag.ContinueOnError)
 	var o siteOptions
-	var wasmPath string
-	fs.StringVar(&o.out, "out", "", "write the static site to `dir` (required)")
-	fs.StringVar(&o.prefix, "prefix", "", "serve the site under this URL `path`, e.g. /tools/tokenscope")
-	fs.StringVar(&wasmPath, "wasm", "", "the built app.wasm `file`: its size and content hash set -wasm-size and -version")
-	fs.StringVar(&o.version, "version", "", "app version (default: content hash of -wasm)")
-	fs.Int64Var(&o.wasmLength, "wasm-size", 0, "raw size of app.wasm in bytes (default: size of -wasm)")
-	if err := fs.Parse(args); err != nil {
+	flags.StringVar(&o.out, "out", "", "write the static site to `dir` (required)")
+	flags.StringVar(&o.prefix, "prefix", "", "serve the site under this URL `path`, e.g. /tools/tokenscope")
+	flags.StringVar(&o.wasmPath, "wasm", "", "the built app.wasm `file`, copied to web/app.wasm: its size and content hash set -wasm-size and -version")
+	flags.StringVar(&o.version, "version", "", "app version (default: content hash of -wasm)")
+	flags.Int64Var(&o.wasmLength, "wasm-size", 0, "raw size of app.wasm in bytes (default: size of -wasm)")
+	flags.StringVar(&o.webDir, "web", "", "copy the static assets in `dir` into the site's web/")
+	flags.StringVar(&o.wasmExec, "wasm-exec", "", "the toolchain's wasm_exec.js `file`, replacing go-app's copy")
+	if err := flags.Parse(args); err != nil {
 		return o, err
 	}
 	if o.out == "" {
@@ -148,8 +248,8 @@ func parseFlags(args []string) (siteOptions, error) {
 		return o, err
 	}
 	o.prefix = prefix
-	if wasmPath != "" {
-		if err := o.fromWasm(wasmPath); err != nil {
+	if o.wasmPath != "" {
+		if err := o.fromWasm(o.wasmPath); err != nil {
 			return o, err
 		}
 	}
@@ -239,4 +339,83 @@ func resources(prefix string) app.ResourceResolver {
 		return app.LocalDir("")
 	}
 	return app.PrefixedLocation(prefix)
+}
+
+// workerBuildPlaceholder is where sealWorker writes the build manifest into
+// app-worker.js.
+const workerBuildPlaceholder = "/*tokenscope:build*/ null"
+
+// workerBuild is what the service worker knows about this build: the SHA-256
+// of each file by its URL path under the worker's scope, and an id (a hash
+// of those) that names the build's cache.
+type workerBuild struct {
+	ID    string            `json:"id"`
+	Files map[string]string `json:"files"`
+	// SelfReported are files the worker checks only when they are fetched,
+	// not again before serving the page, because the page itself shows a
+	// refusal: app.wasm, whose fetch goes through tokenscopeCheckWasm.
+	SelfReported []string `json:"selfReported"`
+}
+
+// siteWasmPath is app.wasm's path under the site root, where go-app loads it.
+const siteWasmPath = "web/app.wasm"
+
+// sealWorker writes the manifest of the finished site into app-worker.js.
+func sealWorker(dir string) error {
+	files, err := siteManifest(dir)
+	if err != nil {
+		return err
+	}
+	list, err := json.Marshal(files) // keys sorted: the id is stable
+	if err != nil {
+		return fmt.Errorf("encoding the worker manifest: %w", err)
+	}
+	id := sha256.Sum256(list)
+	b, err := json.Marshal(workerBuild{ID: hex.EncodeToString(id[:8]), Files: files, SelfReported: []string{siteWasmPath}})
+	if err != nil {
+		return fmt.Errorf("encoding the worker manifest: %w", err)
+	}
+	return rewrite(filepath.Join(dir, "app-worker.js"), func(js []byte) ([]byte, error) {
+		if bytes.Count(js, []byte(workerBuildPlaceholder)) != 1 {
+			return nil, fmt.Errorf("app-worker.js: %s must appear once", workerBuildPlaceholder)
+		}
+		return bytes.Replace(js, []byte(workerBuildPlaceholder), b, 1), nil
+	})
+}
+
+// siteManifest hashes every file of the site but the worker itself (the
+// browser checks the worker, byte for byte, on each update). Paths are as
+// the worker sees them, URL paths relative to its scope; index.html is ""
+// because the page is requested as the scope URL (a static host may
+// redirect "index.html" to it).
+func siteManifest(dir string) (map[string]string, error) {
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel == "app-worker.js" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		key := (&url.URL{Path: rel}).EscapedPath()
+		if rel == "index.html" {
+			key = ""
+		}
+		files[key] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hashing the site for the worker: %w", err)
+	}
+	return files, nil
 }

@@ -3,9 +3,14 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +18,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"tokenscope/app/ui"
+	"tokenscope/internal/sitepolicy"
 )
 
 func init() {
@@ -99,13 +105,14 @@ func TestSiteUnderPrefix(t *testing.T) {
 
 func TestWorker(t *testing.T) {
 	worker := read(t, filepath.Join(generateSite(t, ""), "app-worker.js"))
-	if strings.Contains(worker, "{{") {
+	if strings.Contains(worker, "{{") || strings.Contains(worker, workerBuildPlaceholder) {
 		t.Error("app-worker.js has an unfilled placeholder")
 	}
 	for _, want := range []string{
-		`const cacheName = cachePrefix + "v123";`,
-		`"/web/app.wasm"`,
-		`"/web/icon.svg"`,
+		"const cacheName = cachePrefix + build.id;",
+		`crypto.subtle.digest("SHA-256"`,
+		`cache: "reload"`,
+		"status: 500",
 		"event.waitUntil(",
 		"skipWaiting()",
 		"clients.claim()",
@@ -118,6 +125,154 @@ func TestWorker(t *testing.T) {
 	}
 	if strings.Contains(worker, "console.") {
 		t.Error("app-worker.js logs to the console")
+	}
+}
+
+// workerManifest reads the build manifest sealWorker wrote into the worker.
+func workerManifest(t *testing.T, dir string) workerBuild {
+	t.Helper()
+	worker := read(t, filepath.Join(dir, "app-worker.js"))
+	const decl = "const build = "
+	i := strings.Index(worker, decl)
+	if i < 0 {
+		t.Fatal("app-worker.js has no build manifest")
+	}
+	var b workerBuild
+	if err := json.NewDecoder(strings.NewReader(worker[i+len(decl):])).Decode(&b); err != nil {
+		t.Fatalf("app-worker.js build manifest: %v", err)
+	}
+	return b
+}
+
+// TestWorkerManifest: the manifest lists every file of the finished site
+// (web/ assets, app.wasm and wasm_exec.js included) with its SHA-256, the
+// page under "" and not the worker itself; Go sources and a stale
+// web/app.wasm are not copied.
+func TestWorkerManifest(t *testing.T) {
+	src := t.TempDir()
+	for name, body := range map[string]string{
+		"web/tokenscope.css":   "body{}",
+		"web/fonts/x.woff2":    "font",
+		"web/web.go":           "package web",
+		"web/app.wasm":         "stale",
+		"app.wasm":             "\x00asm fresh",
+		"wasm_exec.js":         "// toolchain",
+		"web/with space.svg":   "<svg/>",
+		"web/loader.js":        "(() => {})()",
+		"web/icon.svg":         "<svg/>",
+		"web/icon-192.png":     "png",
+		"web/icon-512.png":     "png",
+		"web/bridge.js":        "bridge",
+		"web/sub/dir/deep.txt": "deep",
+	} {
+		path := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	err := generate([]string{"-out", out, "-prefix", "/tools/ts", "-wasm", filepath.Join(src, "app.wasm"),
+		"-web", filepath.Join(src, "web"), "-wasm-exec", filepath.Join(src, "wasm_exec.js")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "web", "app.wasm")); got != "\x00asm fresh" {
+		t.Errorf("web/app.wasm = %q, want the -wasm file", got)
+	}
+	if got := read(t, filepath.Join(out, "wasm_exec.js")); got != "// toolchain" {
+		t.Errorf("wasm_exec.js = %q, want the -wasm-exec file", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "web", "web.go")); err == nil {
+		t.Error("web/web.go was copied into the site")
+	}
+
+	b := workerManifest(t, out)
+	want := map[string]string{}
+	err = filepath.WalkDir(out, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, path)
+		rel = filepath.ToSlash(rel)
+		switch rel {
+		case "app-worker.js":
+			return nil
+		case "index.html":
+			rel = ""
+		case "web/with space.svg":
+			rel = "web/with%20space.svg"
+		}
+		sum := sha256.Sum256([]byte(read(t, path)))
+		want[rel] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(b.Files, want) {
+		t.Errorf("manifest files\n%v\nwant\n%v", b.Files, want)
+	}
+	for _, path := range []string{"", "app.js", "app.css", "manifest.webmanifest", "wasm_exec.js", "web/app.wasm", "web/sub/dir/deep.txt"} {
+		if _, ok := b.Files[path]; !ok {
+			t.Errorf("manifest lacks %q", path)
+		}
+	}
+	if len(b.ID) != 16 {
+		t.Errorf("build id %q", b.ID)
+	}
+	if len(b.SelfReported) != 1 || b.SelfReported[0] != "web/app.wasm" || b.Files["web/app.wasm"] == "" {
+		t.Errorf("self-reported files %q: want web/app.wasm, which is in the manifest", b.SelfReported)
+	}
+
+	// Another byte anywhere is another build, with its own cache.
+	if err := os.WriteFile(filepath.Join(src, "web", "sub", "dir", "deep.txt"), []byte("deeper"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out2 := t.TempDir()
+	if err := generate([]string{"-out", out2, "-prefix", "/tools/ts", "-wasm", filepath.Join(src, "app.wasm"), "-web", filepath.Join(src, "web")}); err != nil {
+		t.Fatal(err)
+	}
+	if b2 := workerManifest(t, out2); b2.ID == b.ID {
+		t.Error("a changed file kept the build id")
+	}
+}
+
+// TestPageCSP: the page carries the policy as its first <meta> after the
+// charset, ahead of every link and script, and holds nothing the policy
+// would block: no inline script, no inline handler, no style attribute.
+func TestPageCSP(t *testing.T) {
+	for _, prefix := range []string{"", "/tools/tokenscope"} {
+		index := read(t, filepath.Join(generateSite(t, prefix), "index.html"))
+		if n := strings.Count(index, `http-equiv="Content-Security-Policy"`); n != 1 {
+			t.Fatalf("prefix %q: %d CSP metas", prefix, n)
+		}
+		want := `<meta charset="UTF-8">` + "\n    " + `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(sitepolicy.CSP) + `">`
+		if !strings.Contains(index, want) {
+			t.Errorf("prefix %q: no CSP meta right after the charset", prefix)
+		}
+		csp := strings.Index(index, `http-equiv="Content-Security-Policy"`)
+		for _, tag := range []string{"<link", "<script", "<style", "<img"} {
+			if i := strings.Index(index, tag); i >= 0 && i < csp {
+				t.Errorf("prefix %q: %s before the CSP meta", prefix, tag)
+			}
+		}
+		for _, m := range regexp.MustCompile(`<script[^>]*>`).FindAllString(index, -1) {
+			if !strings.Contains(m, " src=") {
+				t.Errorf("prefix %q: inline script %s", prefix, m)
+			}
+		}
+		if strings.Contains(index, "<style") || regexp.MustCompile(`\sstyle=`).MatchString(index) {
+			t.Errorf("prefix %q: inline style", prefix)
+		}
+		if m := regexp.MustCompile(`\son[a-z]+=`).FindString(index); m != "" {
+			t.Errorf("prefix %q: inline handler %q", prefix, m)
+		}
+		if strings.Contains(index, "javascript:") {
+			t.Errorf("prefix %q: a javascript: URL in the prerendered page", prefix)
+		}
 	}
 }
 

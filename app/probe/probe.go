@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,12 +35,21 @@ const DefaultTimeout = 8 * time.Second
 // Step is one request in the timeline: what was sent, what came back, the
 // verdict, and how to reproduce it outside the page.
 type Step struct {
-	At       time.Time
-	Purpose  Purpose
-	Request  Request
+	At      time.Time
+	Purpose Purpose
+	// Request is what was sent, with the refresh token replaced by Redacted
+	// when the step was made. The timeline shows and copies this.
+	Request Request
+	// Origin is the origin the request went from ("http://localhost:3000").
+	Origin   string
 	Response *Response
 	Err      error
 	Finding  diagnose.Finding
+
+	// sent is the request as it went out, real token included, for the
+	// step's "reveal": held in memory with this step only, so revealing
+	// never depends on (or leaks) whatever the paste holds later.
+	sent *Request
 }
 
 // Result is one probe run.
@@ -81,23 +91,11 @@ func (p Prober) now() time.Time {
 // token in "refresh". Content-Type application/json makes a cross-origin
 // browser request preflighted, exactly like the app's own.
 func refreshRequest(endpoint, tok string, timeout time.Duration) Request {
-	body := `{"refresh":` + jsonString(tok) + `}`
+	body := `{"refresh":` + jsString(tok) + `}`
 	return Request{
 		Method: "POST", URL: endpoint, Mode: ModeCORS, Credentials: "omit", Timeout: timeout,
 		Headers: map[string]string{"Content-Type": "application/json"}, Body: body,
 	}
-}
-
-// Endpoint joins a backend base URL and a path.
-func Endpoint(backend, path string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(backend))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%q is not an http(s) URL like %s", backend, DefaultBackend)
-	}
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	return strings.TrimSuffix(u.Scheme+"://"+u.Host+strings.TrimSuffix(u.Path, "/"), "/") + path, nil
 }
 
 // SafeProbe sends the invalid token to each path and reports which one is a
@@ -110,8 +108,15 @@ func (p Prober) SafeProbe(ctx context.Context, backend string, paths []string) R
 	}
 	var missing, present []string
 	for _, path := range paths {
-		endpoint, _ := Endpoint(backend, path)
-		step, out, fatal := p.send(ctx, PurposeProbe, refreshRequest(endpoint, InvalidToken, p.timeout()), Local{Index: -1})
+		endpoint, err := Endpoint(backend, path)
+		if err != nil {
+			res.Findings = append(res.Findings, with(finding(diagnose.CodeInvalidURL, diagnose.SeverityError,
+				"The refresh path "+strconv.Quote(path)+" is not a path on the backend",
+				"A refresh path is the path part only; it cannot name another host.",
+				"Type it like "+CandidatePaths[0]+"."), "error", err.Error()))
+			continue
+		}
+		step, out, fatal := p.send(ctx, PurposeProbe, refreshRequest(endpoint, InvalidToken, p.timeout()), "", Local{Index: -1})
 		res.Steps = append(res.Steps, step)
 		if fatal {
 			res.Findings = append(res.Findings, step.Finding)
@@ -147,7 +152,7 @@ func (p Prober) Refresh(ctx context.Context, endpoint, refresh string, local Loc
 		res.Findings = append(res.Findings, f)
 		return res
 	}
-	step, out, _ := p.send(ctx, PurposeRefresh, refreshRequest(endpoint, refresh, p.timeout()), local)
+	step, out, _ := p.send(ctx, PurposeRefresh, refreshRequest(endpoint, refresh, p.timeout()), refresh, local)
 	res.Steps = append(res.Steps, step)
 	res.Findings = append(res.Findings, p.annotate(step.Finding))
 	if out.EndpointWorks {
@@ -160,13 +165,20 @@ func (p Prober) Refresh(ctx context.Context, endpoint, refresh string, local Loc
 }
 
 // send performs one request; fatal reports a transport-level failure that
-// applies to the whole origin (CORS, unreachable, CSP, timeout).
-func (p Prober) send(ctx context.Context, purpose Purpose, req Request, local Local) (Step, Outcome, bool) {
-	step := Step{At: p.now(), Purpose: purpose, Request: req}
+// applies to the whole origin (CORS, unreachable, CSP, timeout). secret is
+// the real token in req, if any: the step keeps req with it redacted.
+func (p Prober) send(ctx context.Context, purpose Purpose, req Request, secret string, local Local) (Step, Outcome, bool) {
+	step := Step{At: p.now(), Purpose: purpose, Request: redact(req, secret), Origin: p.Transport.Origin()}
+	if secret != "" && secret != InvalidToken {
+		sent := req
+		step.sent = &sent
+	}
 	resp, err := p.Transport.Do(ctx, req)
 	if err != nil {
 		step.Err = err
-		step.Finding = p.annotate(p.failure(ctx, req, err))
+		// The redacted copy: the URL never carries the token, and the fix
+		// texts built from this request may be exported.
+		step.Finding = p.annotate(p.failure(ctx, step.Request, err))
 		return step, Outcome{}, true
 	}
 	step.Response = &resp
@@ -183,22 +195,23 @@ func (p Prober) failure(ctx context.Context, req Request, err error) diagnose.Fi
 	var csp *CSPError
 	switch {
 	case errors.As(err, &csp) && p.ViaBridge:
+		origin, _ := originOrExample(p.Transport.Origin())
 		return with(finding(diagnose.CodeBridgeCSPBlocked, diagnose.SeverityError,
 			"The host page's Content-Security-Policy blocked the bridge's request ("+csp.Directive+")",
-			"The app's page at "+p.Transport.Origin()+" does not allow connections to "+originOf(req.URL)+", so neither the bridge nor the app's own browser code can call it. NextAuth's server-side refresh is not affected.",
-			"Allow the backend in the app's policy: `connect-src 'self' "+originOf(req.URL)+"` (next.config.js headers() or middleware), or use the self-hosted inspector under the app's public/ folder, which needs no bridge."),
+			"The app's page at "+origin+" does not allow connections to "+urlOrigin(req.URL)+", so neither the bridge nor the app's own browser code can call it. NextAuth's server-side refresh is not affected.",
+			"Allow the backend in the app's policy: `connect-src 'self' "+urlOrigin(req.URL)+"` (next.config.js headers() or middleware), or use the self-hosted inspector under the app's public/ folder, which needs no bridge."),
 			"directive", csp.Directive, "blocked", csp.Blocked)
 	case errors.As(err, &csp):
 		return with(finding(diagnose.CodeCSPBlocked, diagnose.SeverityError,
 			"The page's Content-Security-Policy blocked the request ("+csp.Directive+")",
-			"The page this runs in does not allow connections to "+originOf(req.URL)+". The app's own browser code would be blocked the same way; NextAuth's server-side refresh is not affected.",
-			"Add the backend to the policy: `Content-Security-Policy: connect-src 'self' "+originOf(req.URL)+"`."),
+			"The page this runs in does not allow connections to "+urlOrigin(req.URL)+". The app's own browser code would be blocked the same way; NextAuth's server-side refresh is not affected.",
+			"Add the backend to the policy: `Content-Security-Policy: connect-src 'self' "+urlOrigin(req.URL)+"`."),
 			"directive", csp.Directive, "blocked", csp.Blocked)
 	case errors.Is(err, ErrTimeout):
 		return with(finding(diagnose.CodeTimeout, diagnose.SeverityError,
 			fmt.Sprintf("No answer from %s within %s", req.URL, req.Timeout),
 			"The server accepted the connection but did not answer in time, or packets are dropped (a firewall, a wrong port on a remote host).",
-			"Check the backend is running and reachable: `curl -i "+req.URL+"` from the machine the app runs on."),
+			"Check the backend is running and reachable: `"+curlCheck(req.URL)+"` from the machine the app runs on."),
 			"timeout", req.Timeout.String())
 	}
 	follow := Request{Method: "GET", URL: req.URL, Mode: ModeNoCORS, Credentials: "omit", Timeout: req.Timeout}
@@ -206,19 +219,26 @@ func (p Prober) failure(ctx context.Context, req Request, err error) diagnose.Fi
 		return p.corsBlocked(req)
 	}
 	return with(finding(diagnose.CodeUnreachable, diagnose.SeverityError,
-		"Cannot reach "+originOf(req.URL)+": both the request and a no-cors follow-up failed",
+		"Cannot reach "+urlOrigin(req.URL)+": both the request and a no-cors follow-up failed",
 		"Nothing answered: the backend is not running, the host or port is wrong, DNS or TLS fails, or the browser blocks the address (Chrome's Local Network Access prompt for a public page calling a private address).",
-		"Start the backend (`python manage.py runserver 127.0.0.1:8000`) and check `curl -i "+req.URL+"`; if it answers from a terminal but not here, the browser is blocking it."),
+		"Start the backend (`python manage.py runserver 127.0.0.1:8000`) and check `"+curlCheck(req.URL)+"`; if it answers from a terminal but not here, the browser is blocking it."),
 		"error", err.Error())
 }
 
 func (p Prober) corsBlocked(req Request) diagnose.Finding {
-	origin := p.Transport.Origin()
-	return with(finding(diagnose.CodeCORSBlocked, diagnose.SeverityError,
-		"CORS refused: "+originOf(req.URL)+" answers, but not to requests from "+origin,
+	raw := p.Transport.Origin()
+	origin, ok := originOrExample(raw)
+	line := "CORS_ALLOWED_ORIGINS = [" + pyString(origin) + "]"
+	title := "CORS refused: " + urlOrigin(req.URL) + " answers, but not to requests from " + origin
+	fix := "In Django settings, with corsheaders in INSTALLED_APPS and CorsMiddleware at the top of MIDDLEWARE: `" + line + "` (and CORS_ALLOW_CREDENTIALS = True only if you send cookies)."
+	if !ok {
+		title = "CORS refused: " + urlOrigin(req.URL) + " answers, but not to requests from this page"
+		fix += " Put your app's origin (scheme://host:port) in place of " + ExampleOrigin + ": this page's origin is not an http(s) origin a backend can allow."
+	}
+	return with(finding(diagnose.CodeCORSBlocked, diagnose.SeverityError, title,
 		"The POST with Content-Type: application/json needs a preflight (OPTIONS); the backend's answer lacks Access-Control-Allow-Origin for this origin, so the browser withheld the response. A no-cors request got through, so the server is up. This is the browser's path: NextAuth's own refresh runs on the Next.js server, where CORS does not apply.",
-		"In Django settings, with corsheaders in INSTALLED_APPS and CorsMiddleware at the top of MIDDLEWARE: `"+corsSettingsLine(origin)+"` (and CORS_ALLOW_CREDENTIALS = True only if you send cookies)."),
-		"origin", origin, "settings line", corsSettingsLine(origin))
+		fix),
+		"origin", raw, "settings line", line)
 }
 
 // precheck refuses what the browser would block before sending.
@@ -245,14 +265,6 @@ func isLoopback(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1" || strings.HasSuffix(host, ".localhost") || strings.HasPrefix(host, "127.")
 }
 
-func originOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Scheme + "://" + u.Host
-}
-
 // annotate adds what every probe verdict must say: which origin the request
 // went from, and that the NextAuth server's own refresh may differ.
 func (p Prober) annotate(f diagnose.Finding) diagnose.Finding {
@@ -268,9 +280,28 @@ func (p Prober) notFound(backend, chosen string, missing, present []string, work
 	if working != "" {
 		f.Severity = diagnose.SeverityWarn
 		f.Title = "Some candidate paths 404; the refresh endpoint is " + working
-		f.Fix = "Use " + working + " in the NextAuth refresh call (e.g. `fetch(`${process.env.BACKEND_URL}" + strings.TrimPrefix(working, strings.TrimSuffix(backend, "/")) + "`, …)`)."
+		f.Fix = "Use " + working + " in the NextAuth refresh call (e.g. `fetch(process.env.BACKEND_URL + " + jsString(pathBelow(backend, working)) + ", …)`)."
 	}
 	return p.annotate(with(f, "404", strings.Join(missing, ", "), "other answers", strings.Join(present, ", "), "working endpoint", working))
+}
+
+// pathBelow is the part of the endpoint URL after the backend base URL
+// ("/api/token/refresh/"), both in their escaped forms.
+func pathBelow(backend, endpoint string) string {
+	e, err := url.Parse(endpoint)
+	if err != nil {
+		return endpoint
+	}
+	p := e.EscapedPath()
+	if b, err := url.Parse(strings.TrimSpace(backend)); err == nil {
+		if base := strings.TrimSuffix(b.EscapedPath(), "/"); strings.HasPrefix(p, base+"/") {
+			p = p[len(base):]
+		}
+	}
+	if e.RawQuery != "" {
+		p += "?" + e.RawQuery
+	}
+	return p
 }
 
 // clockSkew compares the server's Date header (readable only when the

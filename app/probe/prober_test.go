@@ -3,6 +3,7 @@ package probe_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -93,23 +94,55 @@ func TestClockSkew(t *testing.T) {
 	}
 }
 
-func TestSnippetsRedactTheToken(t *testing.T) {
+// TestStepKeepsTheRedactedRequest: the step stores the request with the
+// token already replaced, so nothing that renders it later needs the paste;
+// only the step's own reveal shows the token, from memory.
+func TestStepKeepsTheRedactedRequest(t *testing.T) {
 	tok := "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.c2ln"
+	var sentBody string
 	p := probe.Prober{Transport: scripted{do: func(r probe.Request) (probe.Response, error) {
+		sentBody = r.Body
 		return probe.Response{Status: 200, Body: `{"access":"x.y.z"}`}, nil
 	}}}
 	res := p.Refresh(context.Background(), "http://127.0.0.1:8000/api/token/refresh/", tok, probe.Local{Index: -1})
-	req := res.Steps[0].Request
-	for _, s := range []string{req.Curl("http://localhost:3000", tok, false), req.Fetch(tok, false)} {
+	if !strings.Contains(sentBody, tok) {
+		t.Fatalf("the transport was sent %q, not the token", sentBody)
+	}
+	step := res.Steps[0]
+	if step.Origin != "http://localhost:3000" {
+		t.Errorf("step origin %q", step.Origin)
+	}
+	stored := fmt.Sprintf("%+v", step.Request)
+	if strings.Contains(stored, tok) || !strings.Contains(step.Request.Body, probe.Redacted) {
+		t.Errorf("stored request carries the token: %s", stored)
+	}
+	for _, s := range []string{step.Curl(false), step.Fetch(false)} {
 		if strings.Contains(s, tok) || !strings.Contains(s, probe.Redacted) {
 			t.Errorf("snippet not redacted:\n%s", s)
 		}
 	}
-	if !strings.Contains(req.Curl("http://localhost:3000", tok, true), tok) {
-		t.Error("revealed curl lacks the token")
+	for _, s := range []string{step.Curl(true), step.Fetch(true)} {
+		if !strings.Contains(s, tok) || strings.Contains(s, probe.Redacted) {
+			t.Errorf("revealed snippet lacks the token:\n%s", s)
+		}
 	}
-	if c := req.Curl("http://localhost:3000", tok, false); !strings.Contains(c, "-H 'Origin: http://localhost:3000'") || !strings.Contains(c, "-H 'Content-Type: application/json'") {
+	if c := step.Curl(false); !strings.Contains(c, "-H 'Origin: http://localhost:3000'") || !strings.Contains(c, "-H 'Content-Type: application/json'") {
 		t.Errorf("curl:\n%s", c)
+	}
+	if f := fmt.Sprintf("%+v", step.Finding); strings.Contains(f, tok) {
+		t.Errorf("finding carries the token: %s", f)
+	}
+}
+
+// TestProbeStepsHoldNothingToReveal: the side-effect-free probe sends no
+// secret, so its steps have none to reveal.
+func TestProbeStepsHoldNothingToReveal(t *testing.T) {
+	p := probe.Prober{Transport: scripted{do: func(r probe.Request) (probe.Response, error) {
+		return probe.Response{Status: 401, Body: `{"detail":"x","code":"token_not_valid"}`}, nil
+	}}}
+	res := p.SafeProbe(context.Background(), "http://127.0.0.1:8000", probe.CandidatePaths[:1])
+	if s := res.Steps[0]; s.Revealable() || s.Curl(true) != s.Curl(false) || !strings.Contains(s.Curl(false), probe.InvalidToken) {
+		t.Errorf("probe step:\n%s", s.Curl(true))
 	}
 }
 

@@ -9,30 +9,25 @@ import (
 // Redacted stands for the token in snippets until the user reveals it.
 const Redacted = "<REFRESH_TOKEN>"
 
-// jsonString encodes s as a JSON string without HTML escaping, so snippets
-// read as typed ("<REFRESH_TOKEN>", not "\u003c...").
-func jsonString(s string) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// body returns the request body with the token hidden unless reveal.
-func (r Request) body(reveal bool, token string) string {
-	if reveal || token == "" || token == InvalidToken {
-		return r.Body
+// redact returns req with the token, which refreshRequest puts in the body
+// as a JSON string, replaced by Redacted: the request as the timeline keeps
+// it. Only that exact JSON string is replaced, so a short token cannot
+// blank out a matching piece of the URL. The probe's invalid token is not
+// a secret.
+func redact(req Request, token string) Request {
+	if token == "" || token == InvalidToken {
+		return req
 	}
-	return strings.ReplaceAll(r.Body, jsonString(token), jsonString(Redacted))
+	out := req
+	out.Body = strings.ReplaceAll(req.Body, jsString(token), jsString(Redacted))
+	return out
 }
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // Curl is the request as a curl command, sending the same Origin so the
-// backend's CORS answer can be read in the -i output.
-func (r Request) Curl(origin, token string, reveal bool) string {
-	parts := []string{"curl -i -X " + r.Method, shellQuote(r.URL)}
+// backend's CORS answer can be read in the -i output. Every value is one
+// shell word (shellQuote), whatever it holds.
+func (r Request) Curl(origin string) string {
+	parts := []string{"curl -i -X " + shellQuote(r.Method), shellQuote(r.URL)}
 	if origin != "" {
 		parts = append(parts, "-H "+shellQuote("Origin: "+origin))
 	}
@@ -40,32 +35,66 @@ func (r Request) Curl(origin, token string, reveal bool) string {
 		parts = append(parts, "-H "+shellQuote(k+": "+r.Headers[k]))
 	}
 	if r.Body != "" {
-		parts = append(parts, "--data "+shellQuote(r.body(reveal, token)))
+		parts = append(parts, "--data "+shellQuote(r.Body))
 	}
 	return strings.Join(parts, " \\\n  ")
 }
 
 // Fetch is the request as a fetch() call to paste into the app's console.
-func (r Request) Fetch(token string, reveal bool) string {
+// Every value is a JavaScript string literal (jsString); a JSON body is
+// pasted as the object literal it is, which JavaScript reads as the same
+// value.
+func (r Request) Fetch() string {
 	var b strings.Builder
-	b.WriteString("await fetch(" + jsonString(r.URL) + ", {\n  method: " + jsonString(r.Method) + ",\n")
+	b.WriteString("await fetch(" + jsString(r.URL) + ", {\n  method: " + jsString(r.Method) + ",\n")
 	if len(r.Headers) > 0 {
 		var hs []string
 		for _, k := range sortedHeaderNames(r.Headers) {
-			hs = append(hs, jsonString(k)+": "+jsonString(r.Headers[k]))
+			hs = append(hs, jsString(k)+": "+jsString(r.Headers[k]))
 		}
 		b.WriteString("  headers: { " + strings.Join(hs, ", ") + " },\n")
 	}
-	if body := r.body(reveal, token); body != "" {
-		if json.Valid([]byte(body)) {
-			b.WriteString("  body: JSON.stringify(" + body + "),\n")
+	if r.Body != "" {
+		if isJSONObject(r.Body) {
+			b.WriteString("  body: JSON.stringify(" + r.Body + "),\n")
 		} else {
-			b.WriteString("  body: " + jsonString(body) + ",\n")
+			b.WriteString("  body: " + jsString(r.Body) + ",\n")
 		}
 	}
-	b.WriteString("  mode: " + jsonString(string(r.Mode)) + ",\n  credentials: " + jsonString(r.Credentials) + ",\n})")
+	b.WriteString("  mode: " + jsString(string(r.Mode)) + ",\n  credentials: " + jsString(r.Credentials) + ",\n})")
 	return b.String()
 }
+
+// isJSONObject is a body that is one JSON object whose strings JavaScript
+// reads the same: JSON is a subset of JavaScript since ES2019 (U+2028 and
+// U+2029 included), so the object literal round-trips.
+func isJSONObject(body string) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal([]byte(body), &m) == nil && strings.HasPrefix(strings.TrimSpace(body), "{")
+}
+
+// Curl is the step's request as a curl command from the origin it was sent
+// from. Without reveal the refresh token is Redacted; with it, the token
+// that was sent, kept with this step in memory (never re-read from the
+// current paste, which may hold another token by now, or none).
+func (s Step) Curl(reveal bool) string {
+	return s.shown(reveal).Curl(s.Origin)
+}
+
+// Fetch is the step's request as a fetch() call; reveal as for Curl.
+func (s Step) Fetch(reveal bool) string {
+	return s.shown(reveal).Fetch()
+}
+
+func (s Step) shown(reveal bool) Request {
+	if reveal && s.sent != nil {
+		return *s.sent
+	}
+	return s.Request
+}
+
+// Revealable says the step holds a token that reveal would show.
+func (s Step) Revealable() bool { return s.sent != nil }
 
 func sortedHeaderNames(h map[string]string) []string {
 	keys := make([]string, 0, len(h))

@@ -200,11 +200,10 @@ func (in *Inspector) renderConsent() app.UI {
 	)
 }
 
+// renderTimeline shows each step as it was stored when sent: the snippets
+// come from the step (token redacted, or revealed from the step's own
+// memory), never from the current paste, which may have changed since.
 func (in *Inspector) renderTimeline() app.UI {
-	tok := ""
-	if tr, ok := in.refreshToken(); ok {
-		tok = tr.Raw
-	}
 	return app.Div().Class("timeline").Body(
 		app.H3().Text("Timeline (this page only; gone on reload)"),
 		app.Label().Class("inline").Body(
@@ -214,7 +213,7 @@ func (in *Inspector) renderTimeline() app.UI {
 			app.Text(" show the token in the curl and fetch snippets"),
 		),
 		app.Ol().ID("timeline").Body(
-			app.Range(in.timeline).Slice(func(i int) app.UI { return in.renderStep(i, in.timeline[i], tok) }),
+			app.Range(in.timeline).Slice(func(i int) app.UI { return in.renderStep(i, in.timeline[i]) }),
 		),
 	)
 }
@@ -233,7 +232,7 @@ func (in *Inspector) onDecodeResponse(i int) app.EventHandler {
 	}
 }
 
-func (in *Inspector) renderStep(i int, s probe.Step, tok string) app.UI {
+func (in *Inspector) renderStep(i int, s probe.Step) app.UI {
 	status := "no response"
 	if s.Response != nil {
 		status = "status " + strconv.Itoa(s.Response.Status)
@@ -241,7 +240,6 @@ func (in *Inspector) renderStep(i int, s probe.Step, tok string) app.UI {
 			status = "opaque response"
 		}
 	}
-	origin := in.origin()
 	return app.Li().Class("step", "sev-"+string(s.Finding.Severity)).DataSet("step-code", string(s.Finding.Code)).Body(
 		app.P().Body(
 			app.Time().DateTime(s.At.UTC().Format(time.RFC3339)).Text(s.At.UTC().Format("15:04:05")),
@@ -255,8 +253,8 @@ func (in *Inspector) renderStep(i int, s probe.Step, tok string) app.UI {
 		}),
 		app.Details().Body(
 			app.Summary().Text("Reproduce: curl and fetch()"),
-			app.Pre().Class("snippet").Body(app.Code().Text(s.Request.Curl(origin, tok, in.reveal))),
-			app.Pre().Class("snippet").Body(app.Code().Text(s.Request.Fetch(tok, in.reveal))),
+			app.Pre().Class("snippet").Body(app.Code().Text(s.Curl(in.reveal))),
+			app.Pre().Class("snippet").Body(app.Code().Text(s.Fetch(in.reveal))),
 		),
 	)
 }

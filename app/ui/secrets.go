@@ -132,8 +132,20 @@ func (in *Inspector) renderSecretInput(i int) app.UI {
 	}
 	return app.Div().Class("setting secret").Body(
 		app.Label().For(id).Text(label),
-		app.Input().ID(id).Type("password").
+		// A masked text field, not type=password: browsers offer to save
+		// anything typed into a password field (Chromium ignores
+		// autocomplete=off there, and "new-password" invites it to generate
+		// and store one). A secret typed here must never land in a password
+		// manager or its sync. The masking is CSS (.masked); autocapitalize
+		// and autocorrect off keep the keyboard from learning it, and the
+		// data-*-ignore attributes tell password-manager extensions (which
+		// disregard autocomplete) to leave the field alone.
+		app.Input().ID(id).Type("text").Class("masked").
 			Attr("autocomplete", "off").
+			Attr("autocapitalize", "off").
+			Attr("autocorrect", "off").
+			Attr("data-1p-ignore", "true").
+			Attr("data-lpignore", "true").
 			Spellcheck(false).
 			Aria("describedby", "secret-help").
 			OnInput(in.onSecret(i)),

@@ -6,18 +6,24 @@ package sitesrv
 import (
 	"net/http"
 	"strings"
+
+	"tokenscope/internal/sitepolicy"
 )
 
 // Handler serves dir at prefix ("" or "/tools/tokenscope").
 //
 // Every response says Cache-Control: no-cache, so the browser revalidates
 // and a rebuilt site shows up on reload; offline use is the service
-// worker's job, not the HTTP cache's.
+// worker's job, not the HTTP cache's. Every response also carries the
+// page's Content-Security-Policy (the one the page holds as a <meta>, plus
+// frame-ancestors 'none', which only a header can set), nosniff, and
+// Referrer-Policy no-referrer.
 func Handler(dir, prefix string) http.Handler {
 	prefix = strings.TrimRight(prefix, "/")
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Content-Security-Policy", sitepolicy.Header)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		if prefix == "" {

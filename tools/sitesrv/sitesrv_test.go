@@ -5,7 +5,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"tokenscope/internal/sitepolicy"
 )
 
 func TestHandler(t *testing.T) {
@@ -44,5 +47,30 @@ func TestHandler(t *testing.T) {
 		if got := rec.Header().Get("Content-Type"); tc.contentType != "" && got != tc.contentType {
 			t.Errorf("%q %s: Content-Type %q, want %q", tc.prefix, tc.path, got, tc.contentType)
 		}
+		for name, want := range map[string]string{
+			"Content-Security-Policy": sitepolicy.Header,
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "no-referrer",
+		} {
+			if got := rec.Header().Get(name); got != want {
+				t.Errorf("%q %s: %s %q, want %q", tc.prefix, tc.path, name, got, want)
+			}
+		}
+	}
+}
+
+// TestHeaderPolicy: the header is the page's policy plus frame-ancestors,
+// which a <meta> cannot carry.
+func TestHeaderPolicy(t *testing.T) {
+	if !strings.HasPrefix(sitepolicy.Header, sitepolicy.CSP+";") || !strings.HasSuffix(sitepolicy.Header, "frame-ancestors 'none'") {
+		t.Errorf("Header %q is not CSP plus frame-ancestors", sitepolicy.Header)
+	}
+	for _, d := range []string{"default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "connect-src *", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'"} {
+		if !strings.Contains(sitepolicy.CSP, d+";") && !strings.HasSuffix(sitepolicy.CSP, d) {
+			t.Errorf("CSP lacks %s", d)
+		}
+	}
+	if strings.Contains(sitepolicy.CSP, "unsafe-inline") || strings.Contains(sitepolicy.CSP, "'unsafe-eval'") || strings.Contains(sitepolicy.CSP, "frame-ancestors") {
+		t.Errorf("CSP %q", sitepolicy.CSP)
 	}
 }

@@ -2,7 +2,9 @@ package browser
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -365,6 +367,12 @@ func TestFetchCSP(t *testing.T) {
 		{"report-only", `{blockedURI: "` + target + `", effectiveDirective: "connect-src", disposition: "report"}`, "", ""},
 		{"another origin", `{blockedURI: "http://127.0.0.1:9000/x", effectiveDirective: "connect-src"}`, "", ""},
 		{"inline", `{blockedURI: "inline", effectiveDirective: "script-src-elem"}`, "", ""},
+		// An unrelated violation (a style attribute, an inline handler) can
+		// come with an empty blockedURI: "".startsWith-style matching would
+		// take it for this request.
+		{"empty blockedURI", `{blockedURI: "", effectiveDirective: "style-src-attr", disposition: "enforce"}`, "", ""},
+		{"no blockedURI", `{effectiveDirective: "connect-src", disposition: "enforce"}`, "", ""},
+		{"a prefix of the URL", `{blockedURI: "http://127.0.0.1:8", effectiveDirective: "connect-src"}`, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fakeCSP(t, tc.event)
@@ -472,4 +480,54 @@ func TestDecodeText(t *testing.T) {
 			t.Errorf("decodeText(%q, %v) = %q, want %q", tc.in, tc.truncated, got, tc.want)
 		}
 	}
+}
+
+// TestFetchSnippetRunsAsTyped runs the timeline's fetch() snippet as
+// JavaScript (Node's parser, a recording fetch) for URLs and bodies holding
+// quotes, backticks, ${...}, </script>, newlines and U+2028: each must reach
+// fetch as exactly the value the step holds, and nothing else may run.
+func TestFetchSnippetRunsAsTyped(t *testing.T) {
+	setGlobal(t, "fetch", `(url, init) => { globalThis.__seen = {url, init}; return Promise.resolve("sent"); }`)
+	urls := []string{
+		"http://127.0.0.1:8000/api/token/refresh/",
+		"http://127.0.0.1:8000/it's/\"x\"/",
+		"http://127.0.0.1:8000/`${globalThis.__xss = 1}`/",
+		"http://127.0.0.1:8000/a b\nc\u2028d/</script><script>globalThis.__xss=2</script>",
+	}
+	for _, u := range urls {
+		req := probe.Request{
+			Method: "POST", URL: u, Mode: probe.ModeCORS, Credentials: "omit",
+			Headers: map[string]string{"Content-Type": "application/json", "X-Odd": "`${globalThis.__xss = 3}`"},
+			Body:    `{"refresh":"it's \"q\" ${globalThis.__xss = 4} ` + "`" + `\u2028 </script>"}`,
+		}
+		resetCounters(t)
+		v, err := Await(context.Background(), eval(t, "(async () => "+req.Fetch()+")()"))
+		if err != nil {
+			t.Fatalf("running the snippet for %q: %v\n%s", u, err, req.Fetch())
+		}
+		if got, _ := v.String(); got != "sent" {
+			t.Fatalf("snippet returned %q", got)
+		}
+		if got := globalString(t, "globalThis.__seen.url"); got != u {
+			t.Errorf("fetch got URL %q, want %q", got, u)
+		}
+		if got := globalString(t, "globalThis.__seen.init.method + ' ' + globalThis.__seen.init.headers['X-Odd']"); got != "POST "+req.Headers["X-Odd"] {
+			t.Errorf("method and header %q", got)
+		}
+		if got := globalString(t, "globalThis.__seen.init.body"); !sameJSON(t, got, req.Body) {
+			t.Errorf("fetch got body %q, want %q", got, req.Body)
+		}
+		if got := globalString(t, "String(globalThis.__xss)"); got != "undefined" {
+			t.Errorf("the snippet for %q ran code: __xss = %s", u, got)
+		}
+	}
+}
+
+func sameJSON(t *testing.T, a, b string) bool {
+	t.Helper()
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
