@@ -67,8 +67,8 @@ func (t Token) NestedCandidates() []Candidate {
 // session payload.
 func ExtractJSON(doc []byte) []Candidate {
 	var ex extractor
-	if root, ok := parseJSON(string(doc)); ok {
-		ex.walkJSON(root, "", 0)
+	if root, err := parseJSON(string(doc)); err == nil {
+		ex.walkJSON(root, 0)
 	}
 	return ex.result.Candidates
 }

@@ -3,6 +3,7 @@ package token
 import (
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // maxJSONTries bounds how many lines of mixed text may start a JSON body.
@@ -20,6 +21,20 @@ type Extraction struct {
 	Objects    []Object
 	// CookieHeaders measures each Cookie / Set-Cookie line, for size limits.
 	CookieHeaders []CookieHeader
+
+	// The bounds that applied, for findings that say so.
+
+	// InputBytes is the paste's length; AnalysedBytes how much of it was
+	// read (less when it is longer than MaxInputBytes, see CutInput).
+	InputBytes, AnalysedBytes int
+	// JSONTooDeep is set when a JSON document nested deeper than
+	// MaxJSONDepth was refused (its lines were searched as plain text).
+	JSONTooDeep bool
+	// ChunkIndexTooLarge counts cookies named NAME.N with N above
+	// MaxChunkIndex, read as cookies of their own; the first one's name is
+	// FirstChunkIndexTooLarge.
+	ChunkIndexTooLarge      int
+	FirstChunkIndexTooLarge string
 }
 
 // CookieHeader is the size of one pasted Cookie or Set-Cookie header.
@@ -38,9 +53,14 @@ type CookieHeader struct {
 // accepts what developers copy: a bare JWT (quoted, wrapped over lines,
 // percent-encoded), an Authorization header, a Cookie or Set-Cookie header,
 // DevTools cookie-table rows, a JSON body (alone or after HTTP headers), a URL.
+//
+// Only the first MaxInputBytes are read (see CutInput); AnalysedBytes says
+// how much.
 func Extract(text string) Extraction {
 	var ex extractor
-	ex.run(normalizeNewlines(text))
+	cut, _ := CutInput(text)
+	ex.result.InputBytes, ex.result.AnalysedBytes = len(text), len(cut)
+	ex.run(normalizeNewlines(cut))
 	return ex.result
 }
 
@@ -88,11 +108,12 @@ func (ex *extractor) tryJSON(text string, line int) bool {
 	if text == "" || (text[0] != '{' && text[0] != '[') {
 		return false
 	}
-	root, ok := parseJSON(text)
-	if !ok {
+	root, err := parseJSON(text)
+	if err != nil {
+		ex.noteJSONError(err)
 		return false
 	}
-	ex.walkJSON(root, "", line)
+	ex.walkJSON(root, line)
 	return true
 }
 
@@ -172,10 +193,12 @@ func (ex *extractor) scanLines(text string) {
 		if (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")) && jsonTries < maxJSONTries {
 			jsonTries++
 			rest := strings.Join(lines[i:], "\n")
-			if root, ok := parseJSONPrefix(strings.TrimSpace(rest)); ok {
-				ex.walkJSON(root, "", n)
+			root, err := parseJSONPrefix(strings.TrimSpace(rest))
+			if err == nil {
+				ex.walkJSON(root, n)
 				return
 			}
+			ex.noteJSONError(err)
 		}
 		for _, m := range findJWTs(line) {
 			ex.add(m, Source{Origin: OriginRaw, Line: n})
@@ -188,15 +211,17 @@ func (ex *extractor) scanLine(line string, n int) bool {
 	lower := asciiLower(line[:min(len(line), headerSearchWindow)])
 	if v, ok := headerValue(line, lower, "set-cookie:"); ok {
 		v = strings.TrimSpace(v)
-		ex.measure(OriginSetCookie, n, v, parseSetCookie(v))
-		ex.addCookies(parseSetCookie(v), OriginSetCookie, n)
+		cookies := parseSetCookie(v)
+		ex.measure(OriginSetCookie, n, v, cookies)
+		ex.addCookies(cookies, OriginSetCookie, n)
 		return true
 	}
 	for _, name := range []string{"cookie:", "-b ", "--cookie "} {
 		if v, ok := headerValue(line, lower, name); ok {
 			v = cookieValue(v)
-			ex.measure(OriginCookie, n, v, parseCookieHeader(v))
-			ex.addCookies(parseCookieHeader(v), OriginCookie, n)
+			cookies := parseCookieHeader(v)
+			ex.measure(OriginCookie, n, v, cookies)
+			ex.addCookies(cookies, OriginCookie, n)
 			return true
 		}
 	}
@@ -214,8 +239,9 @@ func (ex *extractor) scanLine(line string, n int) bool {
 	}
 	if looksLikeCookieList(line) {
 		v := strings.TrimSpace(line)
-		ex.measure(OriginCookie, n, v, parseCookieHeader(v))
-		ex.addCookies(parseCookieHeader(v), OriginCookie, n)
+		cookies := parseCookieHeader(v)
+		ex.measure(OriginCookie, n, v, cookies)
+		ex.addCookies(cookies, OriginCookie, n)
 		return true
 	}
 	return false
@@ -232,15 +258,24 @@ func (ex *extractor) measure(origin Origin, line int, value string, cookies []co
 }
 
 func (ex *extractor) addCookies(cookies []cookie, origin Origin, line int) {
-	for _, c := range joinChunks(cookies) {
+	joined, overflow, first := joinChunks(cookies)
+	if overflow > 0 && ex.result.ChunkIndexTooLarge == 0 {
+		ex.result.FirstChunkIndexTooLarge = first
+	}
+	ex.result.ChunkIndexTooLarge += overflow
+	for _, c := range joined {
 		if !isTokenCookie(c) {
 			continue
 		}
+		if len(ex.result.Candidates) >= MaxCandidates {
+			return
+		}
 		value, repairs := repairValue(c.value)
-		ex.add(value, Source{
-			Origin: origin, Name: c.name, Line: line, Repairs: repairs,
-			Chunks: c.chunks, ChunkLengths: c.lengths, MissingChunks: c.missing, StaleBare: c.staleBare,
-		})
+		src := Source{Origin: origin, Name: c.name, Line: line, Repairs: repairs}
+		if j := c.join; j != nil {
+			src.Chunks, src.ChunkLengths, src.MissingChunks, src.StaleBare = j.chunks, j.lengths, j.missing, j.staleBare
+		}
+		ex.add(value, src)
 	}
 }
 
@@ -281,8 +316,8 @@ func (ex *extractor) addParams(raw string, origin Origin, line int) bool {
 func bareToken(text string) (string, []string, bool) {
 	var repairs []string
 	whole := 0
-	for _, line := range strings.Split(text, "\n") {
-		if len(strings.Fields(line)) > 1 {
+	for line := range strings.SplitSeq(text, "\n") {
+		if hasInnerSpace(line) {
 			return "", nil, false
 		}
 		if looksLikeJWT(line) {
@@ -304,6 +339,13 @@ func bareToken(text string) (string, []string, bool) {
 		return "", nil, false
 	}
 	return value, append(repairs, more...), true
+}
+
+// hasInnerSpace reports whether line holds two or more words, without
+// splitting it (a pasted line can be megabytes long).
+func hasInnerSpace(line string) bool {
+	t := strings.TrimSpace(line)
+	return strings.IndexFunc(t, unicode.IsSpace) >= 0
 }
 
 // repairValue undoes percent-encoding and stray quotes from copy-paste.

@@ -1,0 +1,43 @@
+package token
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxInputBytes bounds how much of a paste is analysed. Chosen by
+// measurement (./build.sh bench, "hostile paste"): the slowest shape found,
+// a Cookie header of chunk-suffixed cookies, is analysed in the page in a
+// few hundred milliseconds at this size; plain text and JSON take less.
+// Real inputs (a cookie header, a session JSON, a HAR entry) are far below.
+const MaxInputBytes = 4 << 20
+
+// CutInput returns the part of text that is analysed and whether it was cut.
+// A cut ends at the last line break within MaxInputBytes, so no header or
+// JSON line is split; a single line longer than half the cap is cut at the
+// last whole UTF-8 character instead.
+func CutInput(text string) (string, bool) {
+	if len(text) <= MaxInputBytes {
+		return text, false
+	}
+	head := text[:MaxInputBytes]
+	if nl := strings.LastIndexByte(head, '\n'); nl >= MaxInputBytes/2 {
+		return head[:nl+1], true
+	}
+	end := MaxInputBytes
+	// Back up over continuation bytes to the start of the character that
+	// straddles the cut (at most utf8.UTFMax-1 of them).
+	for i := 0; i < utf8.UTFMax && end > 0 && !utf8.RuneStart(text[end]); i++ {
+		end--
+	}
+	return text[:end], true
+}
+
+// noteJSONError remembers that a JSON document was refused for its depth, so
+// the diagnosis can say the bound applied.
+func (ex *extractor) noteJSONError(err error) {
+	if errors.Is(err, ErrJSONTooDeep) {
+		ex.result.JSONTooDeep = true
+	}
+}
