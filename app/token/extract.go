@@ -108,12 +108,10 @@ func (ex *extractor) tryJSON(text string, line int) bool {
 	if text == "" || (text[0] != '{' && text[0] != '[') {
 		return false
 	}
-	root, err := parseJSON(text)
-	if err != nil {
+	if err := ex.readJSON(text, line, true); err != nil {
 		ex.noteJSONError(err)
 		return false
 	}
-	ex.walkJSON(root, line)
 	return true
 }
 
@@ -193,9 +191,8 @@ func (ex *extractor) scanLines(text string) {
 		if (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")) && jsonTries < maxJSONTries {
 			jsonTries++
 			rest := strings.Join(lines[i:], "\n")
-			root, err := parseJSONPrefix(strings.TrimSpace(rest))
+			err := ex.readJSON(strings.TrimSpace(rest), n, false)
 			if err == nil {
-				ex.walkJSON(root, n)
 				return
 			}
 			ex.noteJSONError(err)

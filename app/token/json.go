@@ -70,74 +70,56 @@ const MaxJSONDepth = 64
 // maxObjects bounds how many objects one paste records.
 const maxObjects = 256
 
-// jsonNode is a parsed JSON value that remembers member order. raw is the
-// value's text, a slice of the parsed document (never a copy).
-type jsonNode struct {
-	kind    Kind
-	raw     json.RawMessage
-	members []jsonMember
-	elems   []jsonNode
-}
-
-type jsonMember struct {
-	key  string
-	node jsonNode
-}
-
 // ErrJSONTooDeep is returned for a document nested deeper than MaxJSONDepth.
 var ErrJSONTooDeep = errors.New("nested deeper than " + strconv.Itoa(MaxJSONDepth) + " levels")
 
-// parseJSON parses text that must be exactly one JSON value.
-func parseJSON(text string) (jsonNode, error) {
-	p := jsonParser{s: []byte(text)}
-	n, err := p.document()
-	if err == nil && p.pos != len(p.s) {
-		err = p.errorf("data after the JSON value")
+// readJSON parses text as one JSON document (whole: nothing may follow it;
+// else the rest is ignored, as for a body followed by more pasted lines) and
+// records its objects and token-looking strings. Nothing is recorded unless
+// the whole document parses.
+func (ex *extractor) readJSON(text string, line int, whole bool) error {
+	var scratch extractor
+	p := jsonParser{s: []byte(text), w: &jsonWalker{ex: &scratch, line: line}}
+	if err := p.document(whole); err != nil {
+		return err
 	}
-	return n, err
-}
-
-// parseJSONPrefix parses the first JSON value in text and ignores the rest
-// (a body followed by more pasted lines).
-func parseJSONPrefix(text string) (jsonNode, error) {
-	p := jsonParser{s: []byte(text)}
-	return p.document()
+	for _, c := range scratch.result.Candidates {
+		ex.add(c.Value, c.Source)
+	}
+	room := max(0, maxObjects-len(ex.result.Objects))
+	ex.result.Objects = append(ex.result.Objects, scratch.result.Objects[:min(room, len(scratch.result.Objects))]...)
+	return nil
 }
 
 // ParseObject reads a JSON object's members in document order. It is what the
 // claims table and the header table show.
 func ParseObject(raw []byte) ([]Member, error) {
-	p := jsonParser{s: raw}
-	n, err := p.document()
-	if err == nil && p.pos != len(p.s) {
-		err = p.errorf("data after the JSON value")
-	}
-	if err != nil {
+	p := jsonParser{s: raw, collectTop: true}
+	if err := p.document(true); err != nil {
 		return nil, err
 	}
-	if n.kind != KindObject {
-		return nil, errors.New("not a JSON object but " + article(n.kind))
+	if p.topKind != KindObject {
+		return nil, errors.New("not a JSON object but " + article(p.topKind))
 	}
-	return n.memberList(), nil
+	return p.top, nil
 }
 
-func (n jsonNode) memberList() []Member {
-	out := make([]Member, len(n.members))
-	for i, m := range n.members {
-		out[i] = Member{Key: m.key, Kind: m.node.kind, Raw: m.node.raw}
-	}
-	return out
-}
-
-// jsonParser reads a JSON document in one pass over its bytes, building the
-// tree as it goes: every byte is looked at once, whatever the nesting (a
-// parser that hands each value's raw text to encoding/json again reads the
-// innermost bytes once per level). It accepts exactly what json.Valid
-// accepts, short of MaxJSONDepth; string contents are decoded only when a
-// value is used (Member.Text, the token search).
+// jsonParser reads a JSON document in one pass over its bytes and hands what
+// it finds to a jsonWalker as it goes, building no tree: every byte is looked
+// at once, whatever the nesting (a parser that hands each value's raw text to
+// encoding/json again reads the innermost bytes once per level). It accepts
+// exactly what json.Valid accepts, short of MaxJSONDepth; a string's contents
+// are decoded only when it is used.
 type jsonParser struct {
 	s   []byte
 	pos int
+	w   *jsonWalker // nil: only check the syntax (and collect top)
+
+	// collectTop keeps the top-level value's kind and, for an object, its
+	// members, in top.
+	collectTop bool
+	topKind    Kind
+	top        []Member
 }
 
 // errJSONSyntax marks the parser's own syntax errors.
@@ -147,14 +129,18 @@ func (p *jsonParser) errorf(what string) error {
 	return fmt.Errorf("%w at byte %d: %s", errJSONSyntax, p.pos, what)
 }
 
-func (p *jsonParser) document() (jsonNode, error) {
+func (p *jsonParser) document(whole bool) error {
 	p.space()
-	n, err := p.value(0)
+	kind, err := p.value(0)
 	if err != nil {
-		return n, err
+		return err
 	}
+	p.topKind = kind
 	p.space()
-	return n, nil
+	if whole && p.pos != len(p.s) {
+		return p.errorf("data after the JSON value")
+	}
+	return nil
 }
 
 func (p *jsonParser) space() {
@@ -168,116 +154,143 @@ func (p *jsonParser) space() {
 	}
 }
 
-func (p *jsonParser) value(depth int) (jsonNode, error) {
+func (p *jsonParser) value(depth int) (Kind, error) {
 	if p.pos >= len(p.s) {
-		return jsonNode{}, p.errorf("unexpected end")
+		return "", p.errorf("unexpected end")
 	}
-	start := p.pos
-	var n jsonNode
-	var err error
 	switch c := p.s[p.pos]; {
 	case c == '{':
-		n, err = p.object(depth)
+		return KindObject, p.object(depth)
 	case c == '[':
-		n, err = p.array(depth)
+		return KindArray, p.array(depth)
 	case c == '"':
-		n.kind, err = KindString, p.str()
+		start := p.pos
+		if err := p.str(); err != nil {
+			return KindString, err
+		}
+		if p.w != nil {
+			p.w.str(p.s[start:p.pos])
+		}
+		return KindString, nil
 	case c == 't':
-		n.kind, err = KindBool, p.literal("true")
+		return KindBool, p.literal("true")
 	case c == 'f':
-		n.kind, err = KindBool, p.literal("false")
+		return KindBool, p.literal("false")
 	case c == 'n':
-		n.kind, err = KindNull, p.literal("null")
+		return KindNull, p.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
-		n.kind, err = KindNumber, p.number()
+		return KindNumber, p.number()
 	default:
-		return n, p.errorf("unexpected character " + strconv.QuoteRune(rune(c)))
+		return "", p.errorf("unexpected character " + strconv.QuoteRune(rune(c)))
 	}
-	n.raw = json.RawMessage(p.s[start:p.pos:p.pos])
-	return n, err
 }
 
-func (p *jsonParser) object(depth int) (jsonNode, error) {
-	n := jsonNode{kind: KindObject}
+func (p *jsonParser) object(depth int) error {
 	if depth >= MaxJSONDepth {
-		return n, ErrJSONTooDeep
+		return ErrJSONTooDeep
 	}
+	// The object is recorded before its children, so Objects lists them in
+	// document order (the root first), and its members are filled in below.
+	rec := -1
+	if p.w != nil {
+		rec = p.w.enterObject()
+	}
+	collect := p.collectTop && depth == 0
 	p.pos++ // {
 	p.space()
 	if p.pos < len(p.s) && p.s[p.pos] == '}' {
 		p.pos++
-		return n, nil
+		return nil
 	}
 	for {
 		p.space()
 		if p.pos >= len(p.s) || p.s[p.pos] != '"' {
-			return n, p.errorf("expected a string key")
+			return p.errorf("expected a string key")
 		}
 		keyStart := p.pos
 		if err := p.str(); err != nil {
-			return n, err
+			return err
 		}
 		key, err := unquote(p.s[keyStart:p.pos])
 		if err != nil {
-			return n, err
+			return err
 		}
 		p.space()
 		if p.pos >= len(p.s) || p.s[p.pos] != ':' {
-			return n, p.errorf("expected a colon after an object key")
+			return p.errorf("expected a colon after an object key")
 		}
 		p.pos++
 		p.space()
-		child, err := p.value(depth + 1)
-		if err != nil {
-			return n, err
+		if p.w != nil {
+			p.w.push(pathStep{key: key, index: -1})
 		}
-		n.members = append(n.members, jsonMember{key: key, node: child})
+		start := p.pos
+		kind, err := p.value(depth + 1)
+		if err != nil {
+			return err
+		}
+		if p.w != nil {
+			p.w.pop()
+		}
+		if rec >= 0 || collect {
+			m := Member{Key: key, Kind: kind, Raw: json.RawMessage(p.s[start:p.pos:p.pos])}
+			if rec >= 0 {
+				o := &p.w.ex.result.Objects[rec]
+				o.Members = append(o.Members, m)
+			}
+			if collect {
+				p.top = append(p.top, m)
+			}
+		}
 		p.space()
 		if p.pos >= len(p.s) {
-			return n, p.errorf("unexpected end inside an object")
+			return p.errorf("unexpected end inside an object")
 		}
 		switch p.s[p.pos] {
 		case ',':
 			p.pos++
 		case '}':
 			p.pos++
-			return n, nil
+			return nil
 		default:
-			return n, p.errorf("expected a comma or } after an object value")
+			return p.errorf("expected a comma or } after an object value")
 		}
 	}
 }
 
-func (p *jsonParser) array(depth int) (jsonNode, error) {
-	n := jsonNode{kind: KindArray}
+func (p *jsonParser) array(depth int) error {
 	if depth >= MaxJSONDepth {
-		return n, ErrJSONTooDeep
+		return ErrJSONTooDeep
 	}
 	p.pos++ // [
 	p.space()
 	if p.pos < len(p.s) && p.s[p.pos] == ']' {
 		p.pos++
-		return n, nil
+		return nil
 	}
-	for {
+	for i := 0; ; i++ {
 		p.space()
-		child, err := p.value(depth + 1)
-		if err != nil {
-			return n, err
+		if p.w != nil {
+			p.w.push(pathStep{index: i})
 		}
-		n.elems = append(n.elems, child)
+		if _, err := p.value(depth + 1); err != nil {
+			return err
+		}
+		if p.w != nil {
+			p.w.pop()
+		}
 		p.space()
 		if p.pos >= len(p.s) {
-			return n, p.errorf("unexpected end inside an array")
+			return p.errorf("unexpected end inside an array")
 		}
 		switch p.s[p.pos] {
 		case ',':
 			p.pos++
 		case ']':
 			p.pos++
-			return n, nil
+			return nil
 		default:
-			return n, p.errorf("expected a comma or ] after an array element")
+			return p.errorf("expected a comma or ] after an array element")
 		}
 	}
 }
@@ -383,23 +396,6 @@ func unquote(raw []byte) (string, error) {
 	return s, err
 }
 
-func kindOf(first byte) Kind {
-	switch first {
-	case '{':
-		return KindObject
-	case '[':
-		return KindArray
-	case '"':
-		return KindString
-	case 't', 'f':
-		return KindBool
-	case 'n':
-		return KindNull
-	default:
-		return KindNumber
-	}
-}
-
 func article(k Kind) string {
 	if k == KindArray || k == KindObject {
 		return "an " + string(k)
@@ -407,15 +403,10 @@ func article(k Kind) string {
 	return "a " + string(k)
 }
 
-// walkJSON records every object and every token-looking string under root.
-// Paths are built only for what is recorded (the first maxObjects objects,
-// the candidates): a large document has hundreds of thousands of values.
-func (ex *extractor) walkJSON(root jsonNode, line int) {
-	w := jsonWalker{ex: ex, line: line}
-	w.node(root)
-}
-
-// jsonWalker keeps the path to the current value as a stack of steps.
+// jsonWalker records, as the parser meets them, every object (the first
+// maxObjects) and every token-looking string. It keeps the path to the
+// current value as a stack of steps and builds a path string only for what
+// it records: a large document has hundreds of thousands of values.
 type jsonWalker struct {
 	ex    *extractor
 	line  int
@@ -428,16 +419,37 @@ type pathStep struct {
 	index int
 }
 
+func (w *jsonWalker) push(s pathStep) { w.steps = append(w.steps, s) }
+func (w *jsonWalker) pop()            { w.steps = w.steps[:len(w.steps)-1] }
+
+// enterObject records an object at the current path and returns its index
+// in Objects, or -1 once maxObjects are recorded.
+func (w *jsonWalker) enterObject() int {
+	if len(w.ex.result.Objects) >= maxObjects {
+		return -1
+	}
+	w.ex.result.Objects = append(w.ex.result.Objects, Object{Path: w.path(), Line: w.line})
+	return len(w.ex.result.Objects) - 1
+}
+
+// path is the JS-style path of the current value: user.tokens[0], or
+// ["odd key"] for a key that is not an identifier.
 func (w *jsonWalker) path() string {
-	p := ""
+	var b strings.Builder
 	for _, s := range w.steps {
-		if s.index >= 0 {
-			p += "[" + strconv.Itoa(s.index) + "]"
-		} else {
-			p = joinPath(p, s.key)
+		switch {
+		case s.index >= 0:
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+		case !isIdentifier(s.key):
+			b.WriteString("[" + strconv.Quote(s.key) + "]")
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.key)
 		}
 	}
-	return p
+	return b.String()
 }
 
 // name is what the current value is called: its key, or for an array
@@ -445,37 +457,15 @@ func (w *jsonWalker) path() string {
 // token-ish name is searched like one.
 func (w *jsonWalker) name() string {
 	for i := len(w.steps) - 1; i >= 0; i-- {
-		if s := w.steps[i]; s.index < 0 {
+		s := w.steps[i]
+		switch {
+		case s.index < 0:
 			return s.key
-		} else if i == len(w.steps)-1 {
-			continue // the element's own index; its array's name is above
-		} else {
-			return strconv.Itoa(s.index)
+		case i < len(w.steps)-1:
+			return strconv.Itoa(s.index) // an array directly inside an array
 		}
 	}
 	return ""
-}
-
-func (w *jsonWalker) node(n jsonNode) {
-	switch n.kind {
-	case KindObject:
-		if len(w.ex.result.Objects) < maxObjects {
-			w.ex.result.Objects = append(w.ex.result.Objects, Object{Path: w.path(), Line: w.line, Members: n.memberList()})
-		}
-		for _, m := range n.members {
-			w.steps = append(w.steps, pathStep{key: m.key, index: -1})
-			w.node(m.node)
-			w.steps = w.steps[:len(w.steps)-1]
-		}
-	case KindArray:
-		for i, e := range n.elems {
-			w.steps = append(w.steps, pathStep{index: i})
-			w.node(e)
-			w.steps = w.steps[:len(w.steps)-1]
-		}
-	case KindString:
-		w.str(n.raw)
-	}
 }
 
 func (w *jsonWalker) str(raw json.RawMessage) {
@@ -499,20 +489,6 @@ func (w *jsonWalker) str(raw json.RawMessage) {
 		value, repairs := repairValue(s)
 		w.ex.add(value, Source{Origin: OriginJSON, Name: w.path(), Line: w.line, Repairs: repairs})
 	}
-}
-
-func joinPath(parent, key string) string {
-	if !isIdentifier(key) {
-		key = strconv.Quote(key)
-		if parent == "" {
-			return "[" + key + "]"
-		}
-		return parent + "[" + key + "]"
-	}
-	if parent == "" {
-		return key
-	}
-	return parent + "." + key
 }
 
 func isIdentifier(s string) bool {
