@@ -17,15 +17,20 @@ const MaxInputBytes = 4 << 20
 // A cut ends at the last line break within MaxInputBytes, so no header or
 // JSON line is split; a single line longer than half the cap is cut at the
 // last whole UTF-8 character instead.
-func CutInput(text string) (string, bool) {
-	if len(text) <= MaxInputBytes {
+func CutInput(text string) (string, bool) { return CutAt(text, MaxInputBytes) }
+
+// CutAt returns the beginning of text that fits in limit bytes, and whether
+// it was cut: at the last line break within limit when that keeps at least
+// half of it, else at the last whole UTF-8 character.
+func CutAt(text string, limit int) (string, bool) {
+	if len(text) <= limit {
 		return text, false
 	}
-	head := text[:MaxInputBytes]
-	if nl := strings.LastIndexByte(head, '\n'); nl >= MaxInputBytes/2 {
+	head := text[:limit]
+	if nl := strings.LastIndexByte(head, '\n'); nl >= limit/2 {
 		return head[:nl+1], true
 	}
-	end := MaxInputBytes
+	end := limit
 	// Back up over continuation bytes to the start of the character that
 	// straddles the cut (at most utf8.UTFMax-1 of them).
 	for i := 0; i < utf8.UTFMax && end > 0 && !utf8.RuneStart(text[end]); i++ {
