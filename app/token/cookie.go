@@ -65,7 +65,10 @@ func parseSetCookie(line string) []cookie {
 // parseCookieTableRow reads a row copied from DevTools' Application → Cookies
 // table: tab-separated name, value, domain, path, ...
 func parseCookieTableRow(line string) ([]cookie, bool) {
-	fields := strings.Split(strings.TrimSpace(line), "\t")
+	if !strings.Contains(line, "\t") {
+		return nil, false
+	}
+	fields := strings.SplitN(strings.TrimSpace(line), "\t", 3)
 	if len(fields) < 2 || !isCookieName(fields[0]) {
 		return nil, false
 	}
@@ -75,9 +78,10 @@ func parseCookieTableRow(line string) ([]cookie, bool) {
 // looksLikeCookieList reports whether a line is `name=value(; name=value)*`,
 // the value of a Cookie header copied without its name.
 func looksLikeCookieList(line string) bool {
-	parts := strings.Split(strings.TrimSpace(line), ";")
 	seen := 0
-	for _, part := range parts {
+	for rest, more := strings.TrimSpace(line), true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ";")
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue

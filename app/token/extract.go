@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"unicode"
@@ -67,6 +68,7 @@ func Extract(text string) Extraction {
 type extractor struct {
 	result Extraction
 	seen   map[string]bool
+	lower  []byte // scanLine's buffer
 }
 
 func (ex *extractor) add(value string, src Source) {
@@ -118,12 +120,13 @@ func (ex *extractor) tryJSON(text string, line int) bool {
 // Headers are found with plain string search: Go's regexp NFA costs about
 // 100 ns a byte with captures, and a pasted Cookie header is kilobytes long.
 
-// headerValue finds `name` (case-insensitively, at a word start) in line and
-// returns what follows it.
-func headerValue(line, lower, name string) (string, bool) {
+// headerValue finds `name` (lowercase; matched case-insensitively, at a word
+// start) in line, whose ASCII-lowercased head is lower, and returns what
+// follows it.
+func headerValue(line string, lower []byte, name string) (string, bool) {
 	from := 0
 	for {
-		i := strings.Index(lower[from:], name)
+		i := bytes.Index(lower[from:], []byte(name))
 		if i < 0 {
 			return "", false
 		}
@@ -139,16 +142,17 @@ func headerValue(line, lower, name string) (string, bool) {
 // enough for a curl command's URL and flags, short of a multi-kilobyte value.
 const headerSearchWindow = 1024
 
-// asciiLower lowercases ASCII letters only, so byte offsets stay those of the
-// original line (strings.ToLower can change the length of non-ASCII text).
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
+// asciiLower lowercases s's ASCII letters into buf (reused from line to
+// line: a paste has tens of thousands of lines), so byte offsets stay those
+// of s (strings.ToLower can change the length of non-ASCII text).
+func asciiLower(buf []byte, s string) []byte {
+	buf = append(buf[:0], s...)
+	for i, c := range buf {
 		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+			buf[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
+	return buf
 }
 
 func isNameByte(b byte) bool {
@@ -205,7 +209,8 @@ func (ex *extractor) scanLines(text string) {
 
 // scanLine recognises one structured line; reports whether it consumed it.
 func (ex *extractor) scanLine(line string, n int) bool {
-	lower := asciiLower(line[:min(len(line), headerSearchWindow)])
+	ex.lower = asciiLower(ex.lower, line[:min(len(line), headerSearchWindow)])
+	lower := ex.lower
 	if v, ok := headerValue(line, lower, "set-cookie:"); ok {
 		v = strings.TrimSpace(v)
 		cookies := parseSetCookie(v)
