@@ -106,19 +106,25 @@ func joinChunks(cookies []cookie) ([]cookie, int, string) {
 		parts map[int]cookie
 		order int
 	}
-	groups := map[string]*group{}
-	out := make([]cookie, 0, len(cookies))
-	overflow, firstOverflow := 0, ""
+	overflow, firstOverflow, chunked := 0, "", false
 	for _, c := range cookies {
-		base, idx, ok := splitChunkName(c.name)
-		if ok && idx > MaxChunkIndex {
+		if _, idx, ok := splitChunkName(c.name); ok && idx > MaxChunkIndex {
 			if overflow == 0 {
 				firstOverflow = c.name
 			}
 			overflow++
-			ok = false
+		} else if ok {
+			chunked = true
 		}
-		if !ok {
+	}
+	if !chunked {
+		return cookies, overflow, firstOverflow
+	}
+	groups := map[string]*group{}
+	out := make([]cookie, 0, len(cookies))
+	for _, c := range cookies {
+		base, idx, ok := splitChunkName(c.name)
+		if !ok || idx > MaxChunkIndex {
 			out = append(out, c)
 			continue
 		}

@@ -39,14 +39,20 @@ func (in *Inspector) PasteText(text string) (box string, handled bool) {
 	}
 	in.resetView()
 	in.input = text
+	return in.boxText(), true
+}
+
+// boxText is what the paste box shows for the current input: all of it, or
+// for a big input a preview, with the input then held in memory.
+func (in *Inspector) boxText() string {
 	in.held = nil
-	box = text
-	if len(text) >= PasteInMemoryBytes {
-		box, _ = token.CutAt(text, PastePreviewBytes)
-		analysed, _ := token.CutInput(text)
-		in.held = &heldPaste{bytes: len(text), preview: len(box), analysed: len(analysed)}
+	if len(in.input) < PasteInMemoryBytes {
+		return in.input
 	}
-	return box, true
+	box, _ := token.CutAt(in.input, PastePreviewBytes)
+	analysed, _ := token.CutInput(in.input)
+	in.held = &heldPaste{bytes: len(in.input), preview: len(box), analysed: len(analysed)}
+	return box
 }
 
 // ClearInput empties the box and drops a held paste.
