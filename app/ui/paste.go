@@ -63,7 +63,7 @@ func (in *Inspector) ClearInput() {
 	in.analyse()
 }
 
-// pasteSummary is the line under the box while a big paste is held.
+// summary is the line under the box while a big paste is held.
 func (h heldPaste) summary() string {
 	s := "Pasted " + diagnose.ByteSize(h.bytes) + "; showing the first " + diagnose.ByteSize(h.preview) + "; "
 	if h.analysed < h.bytes {
