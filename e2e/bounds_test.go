@@ -125,6 +125,8 @@ func TestBoundsBigPaste(t *testing.T) {
 // maxBurstAnalyses are allowed (before the debounce it was one per key).
 const maxBurstAnalyses = 3
 
+// TestBoundsSecretDebounced types a secret, then a key, as bursts of input
+// events and counts the analyses the page ran (#findings data-analyses).
 func TestBoundsSecretDebounced(t *testing.T) {
 	v := loadVectors(t)
 	tb := openInspector(t)
