@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
+
+	"tokenscope/internal/testvectors"
 )
 
 // benchRuns is how many page loads each median is taken over.
@@ -75,6 +77,7 @@ func TestBenchBrowser(t *testing.T) {
 
 	table := benchTable(version(t), cold, warm, cookie, analysis)
 	table += fmt.Sprintf("%-34s %9.2f ms %16s %10s\n", "8 KB chunked v4 session, decrypted", median(session, func(f float64) float64 { return f }), "", "10 ms")
+	table += benchBlocking(t)
 	fmt.Print(table)
 	if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
 		t.Fatal(err)
@@ -180,4 +183,31 @@ func median[T any](xs []T, f func(T) float64) float64 {
 		return 0
 	}
 	return v[len(v)/2]
+}
+
+// The hostile pastes of issue 8, measured through a real paste event: the
+// longest time the main thread was unavailable from the paste until the page
+// settled, and when the first finding appeared.
+var blockingPastes = []struct {
+	name string
+	text func(tok string) string
+}{
+	{"1 MiB chunked Cookie flood", func(string) string { return testvectors.ChunkedCookieFlood(1 << 20) }},
+	{"0.5 MiB nested JSON (60 levels)", func(tok string) string { return testvectors.NestedJSON(1<<19, 60, tok) }},
+	{"10 MiB plain text, one token", func(tok string) string { return testvectors.PlainTextWithToken(10<<20, tok) }},
+}
+
+func benchBlocking(t *testing.T) string {
+	tok := newTestToken(t, time.Now()).raw
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\n%-34s %12s %12s %12s %8s\n", "hostile paste (one run each)", "longest task", "longest gap", "findings at", "handled")
+	for _, p := range blockingPastes {
+		tb := newTab(t)
+		_, url := serveSite(t, rootSite, "")
+		tb.open(url)
+		tb.stageText(p.text(tok))
+		s := tb.measurePaste(time.Second)
+		fmt.Fprintf(&sb, "%-34s %9.0f ms %9.0f ms %9.0f ms %8v\n", p.name, s.LongTask, s.Gap, s.Findings, s.Handled)
+	}
+	return sb.String()
 }

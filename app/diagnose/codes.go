@@ -24,6 +24,9 @@ const (
 	CodeStaleChunks       Code = "nextauth.stale_chunks"
 	CodeCopyPasteRepaired Code = "input.repaired"
 	CodeTooManyCandidates Code = "input.truncated"
+	CodeInputTooLarge     Code = "input.too_large"
+	CodeJSONTooDeep       Code = "input.json_too_deep"
+	CodeChunkIndexTooHigh Code = "cookie.chunk_index_too_high"
 
 	CodeDecrypted           Code = "nextauth.decrypted"
 	CodeSecretMismatch      Code = "nextauth.secret_mismatch"
@@ -82,6 +85,9 @@ var Catalog = []CodeInfo{
 	{CodeNoToken, SeverityWarn, "Nothing in the paste looks like a JWT, a JWE, or a session/login JSON. Says what was looked for and what to copy instead."},
 	{CodeCopyPasteRepaired, SeverityInfo, "Copy-paste damage was undone before decoding (quotes, line breaks, percent-encoding)."},
 	{CodeTooManyCandidates, SeverityWarn, "The paste held more tokens than are analysed at once; the rest were ignored."},
+	{CodeInputTooLarge, SeverityWarn, "The paste is longer than the page analyses (token.MaxInputBytes, 4 MiB): only its beginning, cut at a line break, was read. Says how much of how much."},
+	{CodeJSONTooDeep, SeverityWarn, "A JSON document nested deeper than token.MaxJSONDepth (64) levels was not read as JSON; its lines were searched for tokens as plain text."},
+	{CodeChunkIndexTooHigh, SeverityWarn, "Cookies named NAME.N with N above token.MaxChunkIndex (63) were read as cookies of their own, not joined as chunks of NAME. Names the first and counts them."},
 	{CodeMalformed, SeverityError, "The token cannot be decoded. Names the segment, the byte offset and the character, or the JSON error and where it is."},
 	{CodeAlgNone, SeverityError, "The header says alg none: the token is unsigned and any correct backend rejects it."},
 	{CodeAlgUnknown, SeverityWarn, "The header's alg is not a JWS algorithm golang-jwt (or SimpleJWT) knows."},

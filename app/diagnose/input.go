@@ -8,7 +8,8 @@ import (
 )
 
 func (r *Report) checkInput(text string, ex token.Extraction) {
-	trimmed := strings.TrimSpace(text)
+	r.checkBounds(ex)
+	trimmed := strings.TrimSpace(text[:ex.AnalysedBytes])
 	if trimmed == "" {
 		return
 	}
@@ -43,7 +44,63 @@ func (r *Report) checkInput(text string, ex token.Extraction) {
 	}).with("input length", strconv.Itoa(len(text)))
 }
 
+// checkBounds says which of Extract's bounds applied, so a user never takes
+// a partial analysis for a whole one.
+func (r *Report) checkBounds(ex token.Extraction) {
+	if ex.AnalysedBytes < ex.InputBytes {
+		r.add(Finding{
+			Code: CodeInputTooLarge, Severity: SeverityWarn, Token: -1,
+			Title:  "Only the first " + ByteSize(ex.AnalysedBytes) + " of " + ByteSize(ex.InputBytes) + " were analysed",
+			Detail: "The page reads at most " + ByteSize(token.MaxInputBytes) + " of a paste, cut at the last line break before that, so that one paste cannot freeze it. Tokens after the cut were not looked for.",
+			Fix:    "Paste the part you are investigating on its own: the Cookie or Authorization header, the session JSON, or the one token.",
+		}).with("analysed", "the first "+ByteSize(ex.AnalysedBytes)+" of "+ByteSize(ex.InputBytes)).
+			with("analysed bytes", strconv.Itoa(ex.AnalysedBytes)).
+			with("input bytes", strconv.Itoa(ex.InputBytes)).
+			with("limit", strconv.Itoa(token.MaxInputBytes))
+	}
+	if ex.JSONTooDeep {
+		r.add(Finding{
+			Code: CodeJSONTooDeep, Severity: SeverityWarn, Token: -1,
+			Title:  "JSON nested deeper than " + strconv.Itoa(token.MaxJSONDepth) + " levels was read as plain text",
+			Detail: "Session and login responses are a few levels deep. A deeper document is not parsed, so its fields are not checked; tokens in it are still found as text, without their JSON path.",
+			Fix:    "Paste the object that holds the tokens (the body of /api/auth/session or of the backend's token response) on its own.",
+		}).with("limit", strconv.Itoa(token.MaxJSONDepth))
+	}
+	if ex.ChunkIndexTooLarge > 0 {
+		r.add(Finding{
+			Code: CodeChunkIndexTooHigh, Severity: SeverityWarn, Token: -1,
+			Title:  plural(ex.ChunkIndexTooLarge, "cookie name") + " such as " + ex.FirstChunkIndexTooLarge + " end in a chunk number above " + strconv.Itoa(token.MaxChunkIndex) + ": read as cookies of their own",
+			Detail: "NextAuth splits a session cookie into chunks of about 3.9 KB, NAME.0, NAME.1, …; a real session needs a handful. A higher number is not a NextAuth chunk, so it was not joined.",
+			Fix:    "If these are session chunks, something other than NextAuth wrote them: delete the cookies for the site and sign in again.",
+		}).with("first", ex.FirstChunkIndexTooLarge).
+			with("count", strconv.Itoa(ex.ChunkIndexTooLarge)).
+			with("limit", strconv.Itoa(token.MaxChunkIndex))
+	}
+}
+
+// ByteSize is a byte count as a person reads it: 512 bytes, 64.0 KiB, 10.0 MiB.
+func ByteSize(n int) string {
+	switch {
+	case n < 1<<10:
+		return plural(n, "byte")
+	case n < 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	default:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
 func signedOut(s string) bool {
+	if len(s) > 64 {
+		return false // "{}" or "null", give or take whitespace
+	}
 	compact := strings.Join(strings.Fields(s), "")
 	return compact == "{}" || compact == "null"
 }

@@ -154,6 +154,9 @@ func (r *Report) checkChunks(tr TokenReport) {
 		for _, p := range problems {
 			f.with("problem", p)
 		}
+		if n := src.MissingChunkCount(); n > 0 {
+			f.with("missing chunks", strconv.Itoa(n))
+		}
 		f.with("chunks", strings.Join(src.Chunks, ", "))
 	}
 }

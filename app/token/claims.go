@@ -67,8 +67,6 @@ func (t Token) NestedCandidates() []Candidate {
 // session payload.
 func ExtractJSON(doc []byte) []Candidate {
 	var ex extractor
-	if root, ok := parseJSON(string(doc)); ok {
-		ex.walkJSON(root, "", 0)
-	}
+	_ = ex.readJSON(string(doc), 0, true) // not JSON: no candidates
 	return ex.result.Candidates
 }

@@ -1,8 +1,10 @@
 package token
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // maxJSONTries bounds how many lines of mixed text may start a JSON body.
@@ -20,6 +22,20 @@ type Extraction struct {
 	Objects    []Object
 	// CookieHeaders measures each Cookie / Set-Cookie line, for size limits.
 	CookieHeaders []CookieHeader
+
+	// The bounds that applied, for findings that say so.
+
+	// InputBytes is the paste's length; AnalysedBytes how much of it was
+	// read (less when it is longer than MaxInputBytes, see CutInput).
+	InputBytes, AnalysedBytes int
+	// JSONTooDeep is set when a JSON document nested deeper than
+	// MaxJSONDepth was refused (its lines were searched as plain text).
+	JSONTooDeep bool
+	// ChunkIndexTooLarge counts cookies named NAME.N with N above
+	// MaxChunkIndex, read as cookies of their own; the first one's name is
+	// FirstChunkIndexTooLarge.
+	ChunkIndexTooLarge      int
+	FirstChunkIndexTooLarge string
 }
 
 // CookieHeader is the size of one pasted Cookie or Set-Cookie header.
@@ -38,15 +54,21 @@ type CookieHeader struct {
 // accepts what developers copy: a bare JWT (quoted, wrapped over lines,
 // percent-encoded), an Authorization header, a Cookie or Set-Cookie header,
 // DevTools cookie-table rows, a JSON body (alone or after HTTP headers), a URL.
+//
+// Only the first MaxInputBytes are read (see CutInput); AnalysedBytes says
+// how much.
 func Extract(text string) Extraction {
 	var ex extractor
-	ex.run(normalizeNewlines(text))
+	cut, _ := CutInput(text)
+	ex.result.InputBytes, ex.result.AnalysedBytes = len(text), len(cut)
+	ex.run(normalizeNewlines(cut))
 	return ex.result
 }
 
 type extractor struct {
 	result Extraction
 	seen   map[string]bool
+	lower  []byte // scanLine's buffer
 }
 
 func (ex *extractor) add(value string, src Source) {
@@ -88,23 +110,23 @@ func (ex *extractor) tryJSON(text string, line int) bool {
 	if text == "" || (text[0] != '{' && text[0] != '[') {
 		return false
 	}
-	root, ok := parseJSON(text)
-	if !ok {
+	if err := ex.readJSON(text, line, true); err != nil {
+		ex.noteJSONError(err)
 		return false
 	}
-	ex.walkJSON(root, "", line)
 	return true
 }
 
 // Headers are found with plain string search: Go's regexp NFA costs about
 // 100 ns a byte with captures, and a pasted Cookie header is kilobytes long.
 
-// headerValue finds `name` (case-insensitively, at a word start) in line and
-// returns what follows it.
-func headerValue(line, lower, name string) (string, bool) {
+// headerValue finds `name` (lowercase; matched case-insensitively, at a word
+// start) in line, whose ASCII-lowercased head is lower, and returns what
+// follows it.
+func headerValue(line string, lower []byte, name string) (string, bool) {
 	from := 0
 	for {
-		i := strings.Index(lower[from:], name)
+		i := bytes.Index(lower[from:], []byte(name))
 		if i < 0 {
 			return "", false
 		}
@@ -120,16 +142,17 @@ func headerValue(line, lower, name string) (string, bool) {
 // enough for a curl command's URL and flags, short of a multi-kilobyte value.
 const headerSearchWindow = 1024
 
-// asciiLower lowercases ASCII letters only, so byte offsets stay those of the
-// original line (strings.ToLower can change the length of non-ASCII text).
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
+// asciiLower lowercases s's ASCII letters into buf (reused from line to
+// line: a paste has tens of thousands of lines), so byte offsets stay those
+// of s (strings.ToLower can change the length of non-ASCII text).
+func asciiLower(buf []byte, s string) []byte {
+	buf = append(buf[:0], s...)
+	for i, c := range buf {
 		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+			buf[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
+	return buf
 }
 
 func isNameByte(b byte) bool {
@@ -172,10 +195,11 @@ func (ex *extractor) scanLines(text string) {
 		if (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")) && jsonTries < maxJSONTries {
 			jsonTries++
 			rest := strings.Join(lines[i:], "\n")
-			if root, ok := parseJSONPrefix(strings.TrimSpace(rest)); ok {
-				ex.walkJSON(root, "", n)
+			err := ex.readJSON(strings.TrimSpace(rest), n, false)
+			if err == nil {
 				return
 			}
+			ex.noteJSONError(err)
 		}
 		for _, m := range findJWTs(line) {
 			ex.add(m, Source{Origin: OriginRaw, Line: n})
@@ -185,18 +209,21 @@ func (ex *extractor) scanLines(text string) {
 
 // scanLine recognises one structured line; reports whether it consumed it.
 func (ex *extractor) scanLine(line string, n int) bool {
-	lower := asciiLower(line[:min(len(line), headerSearchWindow)])
+	ex.lower = asciiLower(ex.lower, line[:min(len(line), headerSearchWindow)])
+	lower := ex.lower
 	if v, ok := headerValue(line, lower, "set-cookie:"); ok {
 		v = strings.TrimSpace(v)
-		ex.measure(OriginSetCookie, n, v, parseSetCookie(v))
-		ex.addCookies(parseSetCookie(v), OriginSetCookie, n)
+		cookies := parseSetCookie(v)
+		ex.measure(OriginSetCookie, n, v, cookies)
+		ex.addCookies(cookies, OriginSetCookie, n)
 		return true
 	}
 	for _, name := range []string{"cookie:", "-b ", "--cookie "} {
 		if v, ok := headerValue(line, lower, name); ok {
 			v = cookieValue(v)
-			ex.measure(OriginCookie, n, v, parseCookieHeader(v))
-			ex.addCookies(parseCookieHeader(v), OriginCookie, n)
+			cookies := parseCookieHeader(v)
+			ex.measure(OriginCookie, n, v, cookies)
+			ex.addCookies(cookies, OriginCookie, n)
 			return true
 		}
 	}
@@ -214,8 +241,9 @@ func (ex *extractor) scanLine(line string, n int) bool {
 	}
 	if looksLikeCookieList(line) {
 		v := strings.TrimSpace(line)
-		ex.measure(OriginCookie, n, v, parseCookieHeader(v))
-		ex.addCookies(parseCookieHeader(v), OriginCookie, n)
+		cookies := parseCookieHeader(v)
+		ex.measure(OriginCookie, n, v, cookies)
+		ex.addCookies(cookies, OriginCookie, n)
 		return true
 	}
 	return false
@@ -232,15 +260,24 @@ func (ex *extractor) measure(origin Origin, line int, value string, cookies []co
 }
 
 func (ex *extractor) addCookies(cookies []cookie, origin Origin, line int) {
-	for _, c := range joinChunks(cookies) {
+	joined, overflow, first := joinChunks(cookies)
+	if overflow > 0 && ex.result.ChunkIndexTooLarge == 0 {
+		ex.result.FirstChunkIndexTooLarge = first
+	}
+	ex.result.ChunkIndexTooLarge += overflow
+	for _, c := range joined {
 		if !isTokenCookie(c) {
 			continue
 		}
+		if len(ex.result.Candidates) >= MaxCandidates {
+			return
+		}
 		value, repairs := repairValue(c.value)
-		ex.add(value, Source{
-			Origin: origin, Name: c.name, Line: line, Repairs: repairs,
-			Chunks: c.chunks, ChunkLengths: c.lengths, MissingChunks: c.missing, StaleBare: c.staleBare,
-		})
+		src := Source{Origin: origin, Name: c.name, Line: line, Repairs: repairs}
+		if j := c.join; j != nil {
+			src.Chunks, src.ChunkLengths, src.MissingChunks, src.StaleBare = j.chunks, j.lengths, j.missing, j.staleBare
+		}
+		ex.add(value, src)
 	}
 }
 
@@ -281,8 +318,8 @@ func (ex *extractor) addParams(raw string, origin Origin, line int) bool {
 func bareToken(text string) (string, []string, bool) {
 	var repairs []string
 	whole := 0
-	for _, line := range strings.Split(text, "\n") {
-		if len(strings.Fields(line)) > 1 {
+	for line := range strings.SplitSeq(text, "\n") {
+		if hasInnerSpace(line) {
 			return "", nil, false
 		}
 		if looksLikeJWT(line) {
@@ -304,6 +341,13 @@ func bareToken(text string) (string, []string, bool) {
 		return "", nil, false
 	}
 	return value, append(repairs, more...), true
+}
+
+// hasInnerSpace reports whether line holds two or more words, without
+// splitting it (a pasted line can be megabytes long).
+func hasInnerSpace(line string) bool {
+	t := strings.TrimSpace(line)
+	return strings.IndexFunc(t, unicode.IsSpace) >= 0
 }
 
 // repairValue undoes percent-encoding and stray quotes from copy-paste.

@@ -2,6 +2,7 @@ package token_test
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,10 +91,11 @@ func TestExtractChunkProblems(t *testing.T) {
 		name      string
 		header    string
 		staleBare bool
-		missing   []int
+		missing   []token.ChunkRange
 	}{
 		{"stale bare beside chunks", "Cookie: next-auth.session-token=eyJold.a.b; next-auth.session-token.0=eyJa.b; next-auth.session-token.1=c.d", true, nil},
-		{"missing middle chunk", "Cookie: next-auth.session-token.0=eyJa.b; next-auth.session-token.2=c.d", false, []int{1}},
+		{"missing middle chunk", "Cookie: next-auth.session-token.0=eyJa.b; next-auth.session-token.2=c.d", false, []token.ChunkRange{{From: 1, To: 1}}},
+		{"missing run", "Cookie: next-auth.session-token.0=eyJa.b; next-auth.session-token.5=c.d; next-auth.session-token.7=e", false, []token.ChunkRange{{From: 1, To: 4}, {From: 6, To: 6}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,7 +104,7 @@ func TestExtractChunkProblems(t *testing.T) {
 				t.Fatalf("got %d candidates: %+v", len(c), c)
 			}
 			src := c[0].Source
-			if src.StaleBare != tc.staleBare || len(src.MissingChunks) != len(tc.missing) {
+			if src.StaleBare != tc.staleBare || !slices.Equal(src.MissingChunks, tc.missing) {
 				t.Errorf("stale %v missing %v, want %v %v", src.StaleBare, src.MissingChunks, tc.staleBare, tc.missing)
 			}
 		})

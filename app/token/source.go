@@ -36,14 +36,24 @@ type Source struct {
 	Chunks []string
 	// ChunkLengths are the lengths of Chunks' values, in the same order.
 	ChunkLengths []int
-	// MissingChunks lists chunk indexes absent between 0 and the highest seen.
-	MissingChunks []int
+	// MissingChunks lists the runs of chunk indexes absent between 0 and the
+	// highest seen (at most one run per chunk present).
+	MissingChunks []ChunkRange
 	// StaleBare is set when an unchunked NAME cookie sat beside NAME.0, NAME.1...:
 	// NextAuth joins every cookie starting with NAME, so this corrupts the value.
 	StaleBare bool
 	// Repairs lists what was undone from copy-paste: "quotes", "line breaks",
 	// "percent-encoding", "whitespace".
 	Repairs []string
+}
+
+// MissingChunkCount is how many chunk indexes are absent.
+func (s Source) MissingChunkCount() int {
+	n := 0
+	for _, r := range s.MissingChunks {
+		n += r.Len()
+	}
+	return n
 }
 
 // Describe is a short human label: `cookie next-auth.session-token (2 chunks)`.
@@ -105,8 +115,12 @@ func (s Source) ChunkProblems() []string {
 	if s.StaleBare {
 		out = append(out, "a stale unchunked "+s.Name+" cookie sits beside the chunks, and NextAuth joins it in")
 	}
-	for _, i := range s.MissingChunks {
-		out = append(out, s.Name+"."+strconv.Itoa(i)+" is missing")
+	for _, r := range s.MissingChunks {
+		if r.Len() == 1 {
+			out = append(out, s.Name+"."+strconv.Itoa(r.From)+" is missing")
+			continue
+		}
+		out = append(out, s.Name+"."+strconv.Itoa(r.From)+".."+strconv.Itoa(r.To)+" are missing: "+strconv.Itoa(r.Len())+" chunks")
 	}
 	switch n := len(s.ChunkLengths); {
 	case n == 1:

@@ -135,11 +135,12 @@ func (in *Inspector) applyBridge(b Bridge, err error) {
 // data would be analysed but not shown, and the next keystroke in the box
 // would replace it with the keystroke alone.
 func (in *Inspector) showInput() {
+	box := in.boxText()
 	if !app.IsClient {
 		return
 	}
 	if ta := app.Window().GetElementByID("input"); ta.Truthy() {
-		ta.Set("value", in.input)
+		ta.Set("value", box)
 	}
 }
 

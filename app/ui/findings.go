@@ -14,7 +14,7 @@ func (in *Inspector) renderFindings() app.UI {
 	r := in.report
 	s := app.Section().ID("findings").Aria("labelledby", "findings-title")
 	if in.env.ShowTiming {
-		s = s.DataSet("analysis-us", in.took.Microseconds())
+		s = s.DataSet("analysis-us", in.took.Microseconds()).DataSet("analyses", in.analyses)
 	}
 	return s.Body(
 		app.H2().ID("findings-title").Text(findingsTitle(r)),

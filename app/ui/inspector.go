@@ -25,7 +25,10 @@ type Inspector struct {
 	app.Compo
 	env Env
 
-	input      string
+	input string
+	// held is set while a big paste is kept in memory instead of in the box
+	// (paste.go); input then holds its text.
+	held       *heldPaste
 	leeway     time.Duration
 	report     diagnose.Report
 	analysed   bool
@@ -35,6 +38,13 @@ type Inspector struct {
 	// took is the wall time of the last analysis (the real clock, not Env.Now,
 	// which tests pin).
 	took time.Duration
+	// analyses counts analyses run, shown as #findings' data-analyses so the
+	// browser tests can tell a debounced burst of keystrokes from one
+	// analysis per keystroke.
+	analyses int
+	// expanded lists the member tables shown whole ("show all N claims"),
+	// by table id; cleared when the paste changes.
+	expanded map[string]bool
 
 	// Secrets and keys live only in these fields, in memory. They are never
 	// rendered back into the page, stored, logged or exported.
@@ -78,9 +88,14 @@ func NewInspector(env Env) *Inspector {
 // SetInput analyses text at once, as if it had been pasted. The page and the
 // golden tests share this path.
 func (in *Inspector) SetInput(text string) {
+	in.resetView()
+	in.held = nil
 	in.input = text
 	in.analyse()
 }
+
+// resetView forgets what was expanded for the previous paste.
+func (in *Inspector) resetView() { in.expanded = nil }
 
 // SetLeeway changes the clock tolerance and re-analyses.
 func (in *Inspector) SetLeeway(d time.Duration) {
@@ -90,6 +105,10 @@ func (in *Inspector) SetLeeway(d time.Duration) {
 
 // Report is the current analysis.
 func (in *Inspector) Report() diagnose.Report { return in.report }
+
+// Analyse runs the analysis of the current input now. The page calls it
+// after a big paste (PasteText only takes the text).
+func (in *Inspector) Analyse() { in.analyse() }
 
 func (in *Inspector) analyse() {
 	start := time.Now()
@@ -102,6 +121,7 @@ func (in *Inspector) analyse() {
 		KeyBase64:     in.keyBase64,
 	})
 	in.took = time.Since(start)
+	in.analyses++
 	in.report.AddFindings(in.probeFindings...)
 	in.report.AddFindings(in.bridgeFindings...)
 	in.analysed = in.input != "" || len(in.bridgeFindings) > 0 || len(in.probeFindings) > 0
@@ -110,21 +130,45 @@ func (in *Inspector) analyse() {
 	}
 }
 
+// onInput analyses what the box holds. Typing after a big paste replaces the
+// held text with the box's own (the summary says so).
 func (in *Inspector) onInput(ctx app.Context, e app.Event) {
 	text := ctx.JSSrc().Get("value").String()
 	jump := len(text) - len(in.input)
+	if in.held != nil {
+		in.held = nil
+		jump = len(text) // a new text altogether: analyse at once
+	}
+	if jump != 0 {
+		in.resetView()
+	}
 	in.input = text
-	in.generation++
 	if jump > pasteJump || jump < -pasteJump {
+		in.generation++
 		in.analyse()
 		return
 	}
+	in.analyseSoon(ctx)
+}
+
+// analyseSoon analyses once typing pauses for debounce: each keystroke (in
+// the paste box, a secret or the key field) supersedes the pending analysis,
+// so a burst of keystrokes costs one analysis, not one HKDF and decryption
+// per character.
+func (in *Inspector) analyseSoon(ctx app.Context) {
+	in.generation++
 	gen := in.generation
 	ctx.After(debounce, func(ctx app.Context) {
 		if gen == in.generation {
 			in.analyse()
 		}
 	})
+}
+
+// analyseNow runs a pending analysis at once (a field was committed).
+func (in *Inspector) analyseNow(ctx app.Context, e app.Event) {
+	in.generation++
+	in.analyse()
 }
 
 func (in *Inspector) onLeeway(ctx app.Context, e app.Event) {
@@ -198,7 +242,9 @@ func (in *Inspector) renderPaste() app.UI {
 			Attr("autocapitalize", "off").
 			Placeholder("eyJhbGciOi…   or   Cookie: next-auth.session-token=…   or   a JSON body").
 			Aria("describedby", "input-help").
-			OnInput(in.onInput),
+			OnInput(in.onInput).
+			OnPaste(in.onPaste),
+		app.If(in.held != nil, func() app.UI { return in.renderHeldPaste() }),
 		app.P().ID("input-help").Class("help").Text("Analysed as you type. Accepts raw JWTs (quoted or wrapped), Bearer headers, Cookie headers with chunked session cookies, DevTools cookie rows, /api/auth/session and Django login JSON, and URLs with tokens."),
 	)
 }

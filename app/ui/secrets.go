@@ -47,7 +47,7 @@ func (in *Inspector) onSecret(i int) app.EventHandler {
 			in.secrets = append(in.secrets, "")
 		}
 		in.secrets[i] = ctx.JSSrc().Get("value").String()
-		in.analyse()
+		in.analyseSoon(ctx)
 	}
 }
 
@@ -62,7 +62,7 @@ func (in *Inspector) onAddSecret(ctx app.Context, e app.Event) {
 
 func (in *Inspector) onKey(ctx app.Context, e app.Event) {
 	in.keyText = ctx.JSSrc().Get("value").String()
-	in.analyse()
+	in.analyseSoon(ctx)
 }
 
 func (in *Inspector) onKeyBase64(ctx app.Context, e app.Event) {
@@ -108,7 +108,8 @@ func (in *Inspector) renderSecrets() app.UI {
 			Attr("autocomplete", "off").
 			Placeholder("SIMPLE_JWT SIGNING_KEY (default: Django SECRET_KEY), a PEM public key, a JWK or a JWKS").
 			Aria("describedby", "verify-key-help").
-			OnInput(in.onKey),
+			OnInput(in.onKey).
+			OnChange(in.analyseNow),
 		app.Div().Class("checks").Body(
 			app.Label().Class("inline").Body(
 				app.Input().ID("verify-key-base64").Type("checkbox").OnChange(in.onKeyBase64),
@@ -148,7 +149,8 @@ func (in *Inspector) renderSecretInput(i int) app.UI {
 			Attr("data-lpignore", "true").
 			Spellcheck(false).
 			Aria("describedby", "secret-help").
-			OnInput(in.onSecret(i)),
+			OnInput(in.onSecret(i)).
+			OnChange(in.analyseNow),
 	)
 }
 

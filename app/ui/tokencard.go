@@ -44,9 +44,11 @@ func (in *Inspector) renderTokenCard(i int) app.UI {
 			in.renderCopyButtons(t),
 			renderFindingChips(r, i),
 			app.If(len(t.Lifetimes) > 0, func() app.UI { return in.renderLifetimes(t) }),
-			app.If(len(t.Header) > 0, func() app.UI { return renderMembers("Header", t.Header, nil) }),
+			app.If(len(t.Header) > 0, func() app.UI {
+				return in.renderMembers("header-"+strconv.Itoa(i), "Header", "header fields", t.Header, nil)
+			}),
 			app.If(len(t.Claims) > 0, func() app.UI {
-				return renderMembers("Payload claims", t.Claims, func(m token.Member) string { return in.explainClaim(t, m) })
+				return in.renderMembers("claims-"+strconv.Itoa(i), "Payload claims", "claims", t.Claims, func(m token.Member) string { return in.explainClaim(t, m) })
 			}),
 			app.If(t.Lifetime > 0, func() app.UI {
 				return app.P().Class("lifetime").Text("Lifetime (exp − iat): " + diagnose.Span(t.Lifetime))
@@ -175,9 +177,22 @@ func renderFindingChips(r diagnose.Report, i int) app.UI {
 	return app.P().Class("chips").Body(links...)
 }
 
+// MaxMemberRows is how many rows of a header or claims table are rendered
+// until the user asks for all: a token can carry thousands of claims, and
+// each row is several DOM nodes. The export is not affected.
+const MaxMemberRows = 50
+
 // renderMembers is the header or claims table; explain adds the third column.
-func renderMembers(caption string, members []token.Member, explain func(token.Member) string) app.UI {
-	return app.Table().Class("members").Body(
+// Past MaxMemberRows the table says how many rows it shows and offers a
+// button to show them all.
+func (in *Inspector) renderMembers(id, caption, noun string, members []token.Member, explain func(token.Member) string) app.UI {
+	shown := members
+	cut := len(members) > MaxMemberRows && !in.expanded[id]
+	if cut {
+		shown = members[:MaxMemberRows]
+		caption += " (showing " + strconv.Itoa(MaxMemberRows) + " of " + strconv.Itoa(len(members)) + ")"
+	}
+	table := app.Table().Class("members").Body(
 		app.Caption().Text(caption),
 		app.THead().Body(app.Tr().Body(
 			app.Th().Scope("col").Text("Name"),
@@ -185,8 +200,8 @@ func renderMembers(caption string, members []token.Member, explain func(token.Me
 			app.If(explain != nil, func() app.UI { return app.Th().Scope("col").Text("Meaning") }),
 		)),
 		app.TBody().Body(
-			app.Range(members).Slice(func(i int) app.UI {
-				m := members[i]
+			app.Range(shown).Slice(func(i int) app.UI {
+				m := shown[i]
 				return app.Tr().DataSet("claim", attrSafe(m.Key)).Body(
 					app.Th().Scope("row").Body(app.Code().Text(m.Key)),
 					app.Td().Class("value", "kind-"+string(m.Kind)).Body(app.Code().Text(m.Text())),
@@ -195,6 +210,28 @@ func renderMembers(caption string, members []token.Member, explain func(token.Me
 			}),
 		),
 	)
+	if !cut {
+		return table
+	}
+	return app.Div().Class("members-cut").Body(
+		table.ID(id).DataSet("rows", len(members)),
+		app.Button().ID("show-all-"+id).Class("show-all").Type("button").
+			Aria("controls", id).
+			Text("Show all "+strconv.Itoa(len(members))+" "+noun).
+			OnClick(in.onShowAll(id)),
+	)
+}
+
+// ShowAll renders the member table id ("claims-0", "header-2") whole.
+func (in *Inspector) ShowAll(id string) {
+	if in.expanded == nil {
+		in.expanded = map[string]bool{}
+	}
+	in.expanded[id] = true
+}
+
+func (in *Inspector) onShowAll(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { in.ShowAll(id) }
 }
 
 // attrSafe keeps pasted text from breaking out of an attribute. In the
