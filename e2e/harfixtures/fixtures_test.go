@@ -232,6 +232,11 @@ func TestScenariosShowWhatTheySay(t *testing.T) {
 				if len(f.Facts.Rotations) != 1 || errs != 1 || len(f.Facts.Overlaps) == 0 {
 					t.Errorf("want one rotation, one refusal and an overlap: %+v", f.Facts)
 				}
+			case f.Scenario == "client-side refresh race, both accepted":
+				if len(f.Facts.Rotations) != 2 || errs != 0 || f.Facts.Rotations[0].From != f.Facts.Rotations[1].From ||
+					f.Facts.Rotations[0].To == f.Facts.Rotations[1].To {
+					t.Errorf("want two rotations of the same token to two tokens: %+v", f.Facts.Rotations)
+				}
 			case f.Scenario == "healthy rotation chain":
 				if len(f.Facts.Rotations) < 3 || errs != 0 {
 					t.Errorf("want ≥3 rotations and no error, got %d and %d", len(f.Facts.Rotations), errs)
