@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -341,6 +342,12 @@ func TestLargeHAR(t *testing.T) {
 	for i, e := range mid {
 		if e.Request.URL != race.Log.Entries[i].Request.URL || e.StartedDateTime != race.Log.Entries[i].StartedDateTime {
 			t.Fatalf("race entry %d moved", i)
+		}
+	}
+	wantLine := fmt.Sprintf("the race entries are log.entries[%d:%d]", LargeEntries/2, LargeEntries/2+len(race.Log.Entries))
+	for _, f := range manifest(t).Fixtures {
+		if strings.HasPrefix(f.Derived, "BuildLarge(") && (len(f.Facts.Lines) != 1 || f.Facts.Lines[0] != wantLine) {
+			t.Errorf("manifest says %q, want %q", f.Facts.Lines, wantLine)
 		}
 	}
 	if _, err := BuildLarge(&HAR{}, assets, 1); err == nil {

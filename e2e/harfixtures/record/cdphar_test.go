@@ -97,7 +97,8 @@ func (r *harRecorder) observe(ev any) {
 
 // fetchBodies asks the browser for every finished response's body not read
 // yet. Call it after each step: a navigation may drop the previous page's.
-func (r *harRecorder) fetchBodies(ctx context.Context) error {
+// A body the browser no longer has stays empty, as in DevTools' export.
+func (r *harRecorder) fetchBodies(ctx context.Context) {
 	r.mu.Lock()
 	var ids []network.RequestID
 	for _, id := range r.order {
@@ -117,7 +118,6 @@ func (r *harRecorder) fetchBodies(ctx context.Context) error {
 		}
 		r.mu.Unlock()
 	}
-	return nil
 }
 
 // settle waits until every request seen so far has finished or failed.
@@ -133,7 +133,8 @@ func (r *harRecorder) settle(ctx context.Context, timeout time.Duration) error {
 		}
 		r.mu.Unlock()
 		if pending == 0 {
-			return r.fetchBodies(ctx)
+			r.fetchBodies(ctx)
+			return nil
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -141,7 +142,7 @@ func (r *harRecorder) settle(ctx context.Context, timeout time.Duration) error {
 }
 
 // har renders everything recorded so far.
-func (r *harRecorder) har(browserVersion string) *harfixtures.HAR {
+func (r *harRecorder) har() *harfixtures.HAR {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	h := &harfixtures.HAR{Log: harfixtures.Log{

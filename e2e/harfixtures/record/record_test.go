@@ -231,7 +231,7 @@ func decode(t *testing.T, raw json.RawMessage, v any) {
 	}
 }
 
-func (s *stack) har() *harfixtures.HAR { return s.rec.har("") }
+func (s *stack) har() *harfixtures.HAR { return s.rec.har() }
 
 // appLog is the app's console output; djangoLog is what Django's runserver
 // loggers wrote (the backend harness's own ORIGIN lines are left out).

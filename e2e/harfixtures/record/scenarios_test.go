@@ -60,7 +60,7 @@ func raceScenario(t *testing.T, w *writer, flavor string) {
 			continue
 		}
 		h := s.har()
-		fx := w.har(s, name+".har", h, harfixtures.Fixture{
+		w.har(s, name+".har", h, harfixtures.Fixture{
 			Scenario:    "race",
 			Description: "Sign-in, access token expired, two parallel GET /api/auth/session with the same session cookie: the jwt callback of both refreshes with the same backendRefresh; Django rotates it for the first and answers the second 401 Token is blacklisted, so one response carries a new session and the other the error. A third read follows.",
 			Attempts:    attempt,
@@ -84,7 +84,7 @@ func raceScenario(t *testing.T, w *writer, flavor string) {
 				CookieName:  "next-auth.session-token",
 				Derived:     fmt.Sprintf("BuildLarge(%s.har, assets.har, %d)", name, harfixtures.LargeEntries),
 				Codes:       raceCodes,
-				Facts:       harfixtures.Facts{Lines: []string{fmt.Sprintf("the race entries are log.entries[%d:%d]", harfixtures.LargeEntries/2, harfixtures.LargeEntries/2+len(fx.Facts.Entries))}},
+				Facts:       harfixtures.Facts{Lines: []string{fmt.Sprintf("the race entries are log.entries[%d:%d]", harfixtures.LargeEntries/2, harfixtures.LargeEntries/2+len(h.Log.Entries))}},
 			})
 		}
 		w.log(name+".app.log", s.appLog(), flavor, "The app's console during "+name+": the jwt callback's Backend refresh failed line with Django's body.")
@@ -282,7 +282,7 @@ func (w *writer) write(name string, data []byte) {
 	w.t.Logf("wrote %s (%d bytes)", name, len(data))
 }
 
-func (w *writer) har(s *stack, name string, h *harfixtures.HAR, fx harfixtures.Fixture) harfixtures.Fixture {
+func (w *writer) har(s *stack, name string, h *harfixtures.HAR, fx harfixtures.Fixture) {
 	w.t.Helper()
 	raw, err := harfixtures.Marshal(h)
 	if err != nil {
@@ -299,7 +299,6 @@ func (w *writer) har(s *stack, name string, h *harfixtures.HAR, fx harfixtures.F
 	}
 	fx.Facts = facts(s, h, fx.CookieName)
 	w.m.Fixtures = append(w.m.Fixtures, fx)
-	return fx
 }
 
 func (w *writer) log(name, text, flavor, description string) {
