@@ -51,6 +51,7 @@ type Config struct {
 	RefreshLifetime      time.Duration // TS_REFRESH_SECONDS; 24h when 0
 	Leeway               time.Duration // TS_LEEWAY
 	Debug                bool          // TS_DEBUG -> Django DEBUG (404 pages differ)
+	RunserverLog         bool          // TS_RUNSERVER_LOG -> runserver's log lines and "Unauthorized: /path"
 	StartTimeout         time.Duration // how long to wait for READY; 60s when 0
 }
 
@@ -172,6 +173,7 @@ func (c Config) env(db string) []string {
 		"TS_ROTATE=" + flag(c.Rotate),
 		"TS_BLACKLIST=" + flag(c.Blacklist),
 		"TS_DEBUG=" + flag(c.Debug),
+		"TS_RUNSERVER_LOG=" + flag(c.RunserverLog),
 		"TS_EXIT_ON_STDIN_EOF=1",
 	}
 	for name, d := range map[string]time.Duration{

@@ -12,6 +12,9 @@ TS_ACCESS_SECONDS        access lifetime in seconds (default 300)
 TS_REFRESH_SECONDS       refresh lifetime in seconds (default 86400)
 TS_LEEWAY                SIMPLE_JWT LEEWAY in seconds (default 0)
 TS_DEBUG                 1/0 -> DEBUG (default 0, so errors look like production)
+TS_RUNSERVER_LOG         1/0 -> log like `manage.py runserver` with DEBUG on:
+                         "[date] "POST ... HTTP/1.1" 401 58" request lines and
+                         django.request's "Unauthorized: /path" (default 0)
 """
 
 import os
@@ -107,3 +110,35 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "loggers": {"django.server": {"handlers": ["stderr"], "level": "INFO"}},
 }
+
+# With TS_RUNSERVER_LOG, the loggers and formats of Django's DEFAULT_LOGGING as
+# `manage.py runserver` uses them with DEBUG on (its console handler is only
+# filtered to DEBUG, which stays off here so error pages look like production).
+if _flag("TS_RUNSERVER_LOG"):
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "django.server": {
+                "()": "django.utils.log.ServerFormatter",
+                "format": "[{server_time}] {message}",
+                "style": "{",
+            }
+        },
+        "handlers": {
+            "console": {"level": "INFO", "class": "logging.StreamHandler"},
+            "django.server": {
+                "level": "INFO",
+                "class": "logging.StreamHandler",
+                "formatter": "django.server",
+            },
+        },
+        "loggers": {
+            "django": {"handlers": ["console"], "level": "INFO"},
+            "django.server": {
+                "handlers": ["django.server"],
+                "level": "INFO",
+                "propagate": False,
+            },
+        },
+    }
