@@ -203,16 +203,45 @@ cmd_test() {
 	log "all tests passed"
 }
 
+# fuzz_one DIR NAME fuzzes one target for 10 s. Go 1.26's coordinator can
+# fail a target with a bare "context deadline exceeded" when the time box
+# closes while a worker is mid-call on a loaded machine (golang/go#75804,
+# fixed in Go 1.27). That failure writes no reproducer; a real finding
+# always prints "Failing input written to". Only the bare deadline failure
+# is retried, once; every other failure fails the pass.
+fuzz_one() {
+	local dir="$1" name="$2" out attempt
+	for attempt in 1 2; do
+		log "fuzz $dir $name (10s)"
+		if out="$(go test -run='^$' -fuzz="^${name}\$" -fuzztime=10s -fuzzminimizetime=1s "$dir" 2>&1)"; then
+			printf '%s\n' "$out" | grep -v '^fuzz: elapsed' || true
+			return 0
+		fi
+		printf '%s\n' "$out"
+		if ((attempt == 1)) && grep -q 'context deadline exceeded' <<<"$out" && ! grep -q 'Failing input written' <<<"$out"; then
+			log "fuzz $dir $name: Go's fuzz-time deadline race (golang/go#75804), no input written; retrying once"
+			continue
+		fi
+		return 1
+	done
+	return 1
+}
+
 # fuzz_pass runs every Fuzz target under app/ for a few seconds each. Targets
 # are found by name, so a new one is picked up without editing this file.
 fuzz_pass() {
 	local file dir name found=0
+	# Start from the committed corpus only. Go keeps every interesting input
+	# it finds in $GOCACHE/fuzz and replays them all as the baseline before
+	# fuzzing; on a machine that runs this often that baseline outgrows the
+	# time box and the pass fails with "context deadline exceeded". Failing
+	# inputs are written to testdata/ and committed, so nothing is lost.
+	go clean -fuzzcache
 	while IFS= read -r file; do
 		dir="./$(dirname "$file")"
 		while IFS= read -r name; do
 			found=1
-			log "fuzz $dir $name (10s)"
-			go test -run='^$' -fuzz="^${name}\$" -fuzztime=10s -fuzzminimizetime=1s "$dir"
+			fuzz_one "$dir" "$name"
 		done < <(grep -h '^func Fuzz' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/')
 	done < <(grep -rl --include='*_test.go' '^func Fuzz' app/ | sort)
 	((found)) || log "fuzz: no Fuzz targets under app/"
