@@ -199,7 +199,7 @@ cmd_test() {
 	fuzz_pass
 
 	log "end-to-end tests in Chromium"
-	go test -count=1 -timeout 20m ./e2e/...
+	go test -count=1 -timeout 45m ./e2e/...
 	log "all tests passed"
 }
 
