@@ -1,6 +1,7 @@
 package diagnose_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 func BenchmarkDecryptAnalyseV4Chunked(b *testing.B) {
 	sv := loadSessionVectors(b)
 	header := "Cookie: " + sv.Get(b, "v4_chunked").CookieHeader
-	opts := diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["other"], sv.Secrets["main"]}}
+	opts := diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), SecretText: strings.Join([]string{sv.Secrets["other"], sv.Secrets["main"]}, "\n")}
 	b.SetBytes(int64(len(header)))
 	b.ReportAllocs()
 	for b.Loop() {
