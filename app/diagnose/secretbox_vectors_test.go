@@ -206,3 +206,26 @@ func TestSecretBoxBlocks(t *testing.T) {
 	}
 	assertCodes(t, r, []string{"jwt.signature_valid:ok"}, nil)
 }
+
+// TestSecretBoxBareSessionEverySalt pastes session tokens without their
+// cookie: each opens with the right secret on line 2 whatever format and
+// cookie name minted it, as long as the name was not chosen; a wrong
+// secret alone still gives nextauth.secret_mismatch.
+func TestSecretBoxBareSessionEverySalt(t *testing.T) {
+	sv := loadSessionVectors(t)
+	text := sv.Secrets["other"] + "\n" + sv.Secrets["main"]
+	for _, name := range []string{"v4_valid", "authjs_valid", "authjs_legacy_0_18_0", "authjs_legacy_0_20_0", "authjs_legacy_0_23_0"} {
+		t.Run(name, func(t *testing.T) {
+			v := sv.Get(t, name)
+			r := diagnose.Run(v.Token, diagnose.Options{Now: sv.Now(), SecretText: text})
+			if f, ok := findingWith(r, diagnose.CodeDecrypted); !ok || !strings.Contains(f.Title, "line 2") {
+				t.Fatalf("bare %s: %v", name, codes(r))
+			}
+			if v.Salt != nil && *v.Salt != "" && r.Tokens[0].Session.Salt != *v.Salt {
+				t.Errorf("salt %q, want %q", r.Tokens[0].Session.Salt, *v.Salt)
+			}
+			r = diagnose.Run(v.Token, diagnose.Options{Now: sv.Now(), SecretText: sv.Secrets["other"]})
+			assertCodes(t, r, []string{"nextauth.secret_mismatch:error"}, []string{"nextauth.decrypted"})
+		})
+	}
+}

@@ -47,6 +47,13 @@ func (r *Report) openSession(i int) {
 	format := token.SessionFormatOf(probe)
 	tr.Session = &SessionInfo{Format: format, Salt: salt}
 	d, err := token.Decrypt(tr.Token, r.sessionSecrets(), salt)
+	if errors.Is(err, token.ErrSecretMismatch) && r.saltGuessed(*tr) {
+		// Pasted bare, the cookie name is only a guess: every secret is
+		// tried under every format and cookie name before a mismatch.
+		if bare, bareErr := token.DecryptBare(tr.Token, r.sessionSecrets()); bareErr == nil {
+			d, err = bare, nil
+		}
+	}
 	switch {
 	case errors.Is(err, token.ErrNotEncrypted), errors.Is(err, token.ErrNoSecret):
 		tr.Session = sessionOrNil(format, salt)
@@ -62,6 +69,12 @@ func (r *Report) openSession(i int) {
 	default:
 		r.readSession(i, d)
 	}
+}
+
+// saltGuessed reports whether the session token's cookie name, and so its
+// salt, is the format's default rather than known from the paste or chosen.
+func (r *Report) saltGuessed(tr TokenReport) bool {
+	return !token.IsSessionCookie(tr.Source.Name) && r.opts.SessionCookie == ""
 }
 
 func sessionOrNil(f token.SessionFormat, salt string) *SessionInfo {
