@@ -135,7 +135,7 @@ func TestBoundsSecretDebounced(t *testing.T) {
 	before := eval[int](tb, `Number(document.querySelector("#findings").dataset.analyses)`)
 	secret := v.secrets["main"]
 	eval[bool](tb, fmt.Sprintf(`(() => {
-		const el = document.querySelector("input#secret");
+		const el = document.querySelector("textarea#secret");
 		el.focus();
 		for (const c of %s) {
 			el.value += c;

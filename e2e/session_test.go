@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"github.com/chromedp/chromedp"
-
 	"fmt"
 	"strings"
 	"testing"
@@ -42,10 +40,10 @@ func TestChunkedSessionDecrypted(t *testing.T) {
 
 	tb.paste(header)
 	tb.finding("jwt.encrypted")
-	tb.typeInto("input#secret", v.secrets["other"])
+	tb.typeInto("textarea#secret", v.secrets["other"])
 	tb.finding("nextauth.secret_mismatch")
 
-	tb.typeInto("input#secret", v.secrets["main"])
+	tb.typeInto("textarea#secret", v.secrets["main"])
 	if sev := tb.finding("nextauth.decrypted"); sev != "info" {
 		t.Errorf("nextauth.decrypted severity %q", sev)
 	}
@@ -102,7 +100,7 @@ func TestAuthJSSaltMismatch(t *testing.T) {
 	header := "Cookie: " + strings.ReplaceAll(v.session["authjs_secure"], "__Secure-authjs.session-token", "authjs.session-token")
 	tb := openInspector(t)
 	tb.paste(header)
-	tb.typeInto("input#secret", v.secrets["main"])
+	tb.typeInto("textarea#secret", v.secrets["main"])
 	if sev := tb.finding("authjs.salt_mismatch"); sev != "error" {
 		t.Errorf("severity %q", sev)
 	}
@@ -112,7 +110,7 @@ func TestAuthJSSaltMismatch(t *testing.T) {
 }
 
 // TestSignatureCheck verifies a real SimpleJWT token with the Django
-// server's key and with a wrong one.
+// server's key and with a wrong one, typed in the separate key field.
 func TestSignatureCheck(t *testing.T) {
 	v := loadVectors(t)
 	const signingKey = "tokenscope-simplejwt-vectors-secret-key-not-for-production"
@@ -137,26 +135,25 @@ func TestBareSessionCookieChoice(t *testing.T) {
 	v := loadVectors(t)
 	tb := openInspector(t)
 	tb.paste(v.sessions["authjs_secure"])
-	tb.typeInto("input#secret", v.secrets["main"])
+	tb.typeInto("textarea#secret", v.secrets["main"])
 	tb.finding("authjs.salt_mismatch")
 	tb.typeInto("select#cookie-name", "__Secure-authjs.session-token")
 	tb.finding("nextauth.decrypted")
 	tb.waitJS("the salt verdict to clear", `!document.querySelector('[data-code="authjs.salt_mismatch"]')`, 10*time.Second)
 }
 
-// TestRotatedSecrets types the current secret first and the old one in a
-// second field, as AUTH_SECRET and AUTH_SECRET_1: the kid picks the old one.
+// TestRotatedSecrets types the current secret, then adds the old one on a
+// second line, as AUTH_SECRET and AUTH_SECRET_1: the kid picks the old one,
+// and the finding names line 2.
 func TestRotatedSecrets(t *testing.T) {
 	v := loadVectors(t)
 	tb := openInspector(t)
 	tb.paste("Cookie: " + v.session["authjs_rotated"])
-	tb.typeInto("input#secret", v.secrets["main"])
+	tb.typeInto("textarea#secret", v.secrets["main"])
 	tb.finding("nextauth.secret_mismatch")
-	tb.do("adding a secret field", chromedp.Click("button#add-secret"))
-	tb.waitFor("input#secret-2")
-	tb.typeInto("input#secret-2", v.secrets["rotated_old"])
+	tb.typeInto("textarea#secret", v.secrets["main"]+"\n"+v.secrets["rotated_old"])
 	tb.finding("nextauth.decrypted")
-	if title := tb.text(`[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "secret #2") {
+	if title := tb.text(`[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "line 2") {
 		t.Errorf("title %q", title)
 	}
 }

@@ -1,6 +1,7 @@
 package diagnose_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 func BenchmarkDecryptAnalyseV4Chunked(b *testing.B) {
 	sv := loadSessionVectors(b)
 	header := "Cookie: " + sv.Get(b, "v4_chunked").CookieHeader
-	opts := diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["other"], sv.Secrets["main"]}}
+	opts := diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), SecretText: strings.Join([]string{sv.Secrets["other"], sv.Secrets["main"]}, "\n")}
 	b.SetBytes(int64(len(header)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -40,5 +41,27 @@ func BenchmarkDecryptOnly(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkSecretBoxFull is the secrets box's worst case: MaxSecrets lines,
+// the right one last, over a bare @auth/core 0.20 session (found only after
+// every format and cookie-name salt) beside two SimpleJWT tokens that every
+// secret is tried on.
+func BenchmarkSecretBoxFull(b *testing.B) {
+	sv := loadSessionVectors(b)
+	vf := loadVectors(b)
+	lines := make([]string, 0, diagnose.MaxSecrets)
+	for i := range diagnose.MaxSecrets - 1 {
+		lines = append(lines, "wrong-secret-"+strings.Repeat("x", 32)+string(rune('a'+i%26)))
+	}
+	lines = append(lines, "NEXTAUTH_SECRET="+sv.Secrets["main"])
+	text := sv.Get(b, "authjs_legacy_0_20_0").Token + "\n" + vf.Get(b, "access_valid").Token + "\n" + vf.Get(b, "refresh_valid").Token
+	opts := diagnose.Options{Now: sv.Now(), SecretText: strings.Join(lines, "\n")}
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := diagnose.Run(text, opts); !r.Has(diagnose.CodeDecrypted) {
+			b.Fatal("not decrypted")
+		}
 	}
 }

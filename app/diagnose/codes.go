@@ -39,6 +39,7 @@ const (
 	CodeSignatureUnchecked  Code = "jwt.signature_unchecked"
 	CodeWeakSecret          Code = "jwt.weak_secret"
 	CodeKeyUnreadable       Code = "input.key_unreadable"
+	CodeTooManySecrets      Code = "input.too_many_secrets"
 
 	CodeProbeEndpointOK    Code = "probe.endpoint_ok"
 	CodeProbeRefreshOK     Code = "probe.refresh_ok"
@@ -116,7 +117,8 @@ var Catalog = []CodeInfo{
 	{CodeSignatureInvalid, SeverityError, "No typed key of the right type verifies the signature. On an unexpired SimpleJWT token this is the backend's SIGNING_KEY / ALGORITHM mismatch 401."},
 	{CodeSignatureUnchecked, SeverityInfo, "Keys were typed, but none fits the token's algorithm (an HMAC secret for an RS256 token, say), so the signature was not checked."},
 	{CodeWeakSecret, SeverityWarn, "A typed HMAC secret is guessable: shorter than 32 bytes, or Django's django-insecure- development key."},
-	{CodeKeyUnreadable, SeverityWarn, "The text in the key field is not a PEM public key, a JWK, a JWKS or a usable secret; says why."},
+	{CodeKeyUnreadable, SeverityWarn, "The text in the key field, or a PEM or JSON block in the secrets box, is not a PEM public key, a JWK, a JWKS or a usable secret; says why."},
+	{CodeTooManySecrets, SeverityWarn, "The secrets box holds more than MaxSecrets (32) secrets; only the first 32 were tried."},
 	{CodeProbeEndpointOK, SeverityOK, "The side-effect-free probe (an obviously invalid token) got SimpleJWT's 401 token_not_valid: endpoint, method, JSON body and CORS all work from this origin."},
 	{CodeProbeRefreshOK, SeverityOK, "The real refresh returned 200 with a new access token."},
 	{CodeProbeRotated, SeverityWarn, "The refresh also returned a new refresh token (ROTATE_REFRESH_TOKENS): the app must store it; with BLACKLIST_AFTER_ROTATION the old one is now dead."},

@@ -159,7 +159,7 @@ func TestMarkdownCutsTypedSecrets(t *testing.T) {
 	weak := "correct-horse-battery"
 	text := "Cookie: " + sv.Get(t, "v4_valid").CookieHeader + "\nNEXTAUTH_SECRET=" + main + "\n" +
 		jws(`{"alg":"HS256"}`, `{"sub":"1","error":"`+weak+`","name":"`+main+`"}`)
-	r := diagnose.Run(text, diagnose.Options{Now: sv.Now(), Secrets: []string{main, weak}})
+	r := diagnose.Run(text, diagnose.Options{Now: sv.Now(), SecretText: strings.Join([]string{main, weak}, "\n")})
 	if !r.Has(diagnose.CodeDecrypted) {
 		t.Fatal("the session did not open")
 	}
@@ -218,7 +218,7 @@ func TestMarkdownSessionVectors(t *testing.T) {
 			for _, s := range sv.Secrets {
 				secrets = append(secrets, s)
 			}
-			r := diagnose.Run("Cookie: "+v.CookieHeader, diagnose.Options{Now: sv.Now(), Secrets: secrets})
+			r := diagnose.Run("Cookie: "+v.CookieHeader, diagnose.Options{Now: sv.Now(), SecretText: strings.Join(secrets, "\n")})
 			md := diagnose.Markdown(r, secrets...)
 			needles := append(append(append([]string{v.Token}, secrets...), backend...), v.Planted...)
 			if l := leaks(md, needles...); len(l) > 0 {

@@ -15,9 +15,11 @@ type Options struct {
 	// Leeway is the clock tolerance applied to exp, nbf and iat. SimpleJWT's
 	// default LEEWAY is 0; NextAuth decodes its session with 15 s.
 	Leeway time.Duration
-	// Secrets are the NEXTAUTH_SECRET / AUTH_SECRET values typed to open
-	// session tokens, in the order typed. They never enter the Report.
-	Secrets []string
+	// SecretText is the secrets box as typed: one secret per line, or a
+	// pasted .env block (ParseSecrets). Every secret is tried to open
+	// session tokens and to verify HS* signatures. Secrets never enter the
+	// Report: findings name them by variable name or line.
+	SecretText string
 	// SessionCookie is the cookie name a bare pasted session token is taken
 	// to come from; Auth.js derives its key from it. Empty: the default name
 	// for the token's format.
@@ -61,8 +63,12 @@ type SessionInfo struct {
 	Salt string
 	// Secret is the 1-based position of the typed secret that fit; 0 when
 	// none did (or none was typed).
-	Secret     int
-	KidMatched bool
+	Secret int
+	// SecretLabel names the secret that fit ("NEXTAUTH_SECRET (line 3)");
+	// SecretLine is the box line it is on.
+	SecretLabel string
+	SecretLine  int
+	KidMatched  bool
 }
 
 // Lifetime is one row of the side-by-side expiry table.
@@ -87,6 +93,12 @@ type Report struct {
 	// opts holds the secrets and keys while Run works; cleared before Run
 	// returns so no secret outlives the analysis inside the Report.
 	opts Options
+	// secrets and boxKeys are the parsed secrets box, cleared with opts.
+	secrets []Secret
+	boxKeys []boxKey
+	// signatures are the tokens whose signature is checked once every
+	// session is open, so the blame rule knows which secret opened which.
+	signatures []int
 }
 
 // Run analyses pasted text.
@@ -94,15 +106,18 @@ func Run(text string, opts Options) Report {
 	r := Report{Now: opts.Now, Leeway: opts.Leeway, InputBytes: len(text), opts: opts}
 	ex := token.Extract(text)
 	r.Objects = ex.Objects
-	r.checkKeys()
+	r.readSecrets()
 	for _, c := range ex.Candidates {
 		r.addToken(c, -1)
+	}
+	for _, i := range r.signatures {
+		r.checkSignature(i)
 	}
 	r.checkInput(text, ex)
 	r.checkObjects(ex.Objects)
 	r.checkCookieSizes(ex.CookieHeaders)
 	r.sortFindings()
-	r.opts = Options{}
+	r.opts, r.secrets, r.boxKeys, r.signatures = Options{}, nil, nil, nil
 	return r
 }
 

@@ -46,7 +46,14 @@ func (r *Report) openSession(i int) {
 	probe.Source.Name = salt
 	format := token.SessionFormatOf(probe)
 	tr.Session = &SessionInfo{Format: format, Salt: salt}
-	d, err := token.Decrypt(tr.Token, r.opts.Secrets, salt)
+	d, err := token.Decrypt(tr.Token, r.sessionSecrets(), salt)
+	if errors.Is(err, token.ErrSecretMismatch) && r.saltGuessed(*tr) {
+		// Pasted bare, the cookie name is only a guess: every secret is
+		// tried under every format and cookie name before a mismatch.
+		if bare, bareErr := token.DecryptBare(tr.Token, r.sessionSecrets()); bareErr == nil {
+			d, err = bare, nil
+		}
+	}
 	switch {
 	case errors.Is(err, token.ErrNotEncrypted), errors.Is(err, token.ErrNoSecret):
 		tr.Session = sessionOrNil(format, salt)
@@ -64,6 +71,12 @@ func (r *Report) openSession(i int) {
 	}
 }
 
+// saltGuessed reports whether the session token's cookie name, and so its
+// salt, is the format's default rather than known from the paste or chosen.
+func (r *Report) saltGuessed(tr TokenReport) bool {
+	return !token.IsSessionCookie(tr.Source.Name) && r.opts.SessionCookie == ""
+}
+
 func sessionOrNil(f token.SessionFormat, salt string) *SessionInfo {
 	if f == token.FormatNone {
 		return nil
@@ -76,6 +89,9 @@ func sessionOrNil(f token.SessionFormat, salt string) *SessionInfo {
 func (r *Report) readSession(i int, d token.Decrypted) {
 	tr := &r.Tokens[i]
 	tr.Session = &SessionInfo{Format: d.Format, Salt: d.Salt, Secret: d.SecretIndex + 1, KidMatched: d.KidMatched}
+	if s, ok := r.sessionSecret(d.SecretIndex); ok {
+		tr.Session.SecretLabel, tr.Session.SecretLine = s.Label(), s.Line
+	}
 	members, err := token.ParseObject(d.Payload)
 	if err != nil {
 		tr.Problems = append(tr.Problems, token.Problem{Segment: "payload", Offset: -1, Message: "the decrypted payload is " + err.Error()})
@@ -96,10 +112,10 @@ func (r *Report) readSession(i int, d token.Decrypted) {
 func (r *Report) reportDecrypted(tr TokenReport) {
 	f := r.add(Finding{
 		Code: CodeDecrypted, Severity: SeverityInfo, Token: tr.Index,
-		Title:  fmt.Sprintf("Decrypted the %s with secret #%d", tr.Session.Format.Describe(), tr.Session.Secret),
+		Title:  fmt.Sprintf("Decrypted the %s with %s", tr.Session.Format.Describe(), tr.Session.SecretLabel),
 		Detail: "Opened locally with the secret you typed; nothing was sent anywhere. The claims below are what the server's jwt callback stored.",
 	})
-	f.with("format", string(tr.Session.Format)).with("secret", fmt.Sprintf("#%d of %d typed", tr.Session.Secret, len(r.opts.Secrets)))
+	f.with("format", string(tr.Session.Format)).with("secret", fmt.Sprintf("%s, %d of %d tried", tr.Session.SecretLabel, tr.Session.Secret, len(r.sessionSecrets())))
 	if tr.Session.KidMatched {
 		f.with("kid", "matched the typed secret before decrypting")
 	}
@@ -114,11 +130,11 @@ func (r *Report) reportDecrypted(tr TokenReport) {
 func (r *Report) reportSecretMismatch(tr TokenReport, d token.Decrypted) {
 	f := r.add(Finding{
 		Code: CodeSecretMismatch, Severity: SeverityError, Token: tr.Index,
-		Title:  fmt.Sprintf("None of the %d typed secrets decrypts this %s", len(r.opts.Secrets), d.Format.Describe()),
+		Title:  fmt.Sprintf("None of the %d typed secrets decrypts this %s", len(r.sessionSecrets()), d.Format.Describe()),
 		Detail: "The session was encrypted with a different secret. The app then treats it as no session: NextAuth logs JWT_SESSION_ERROR (\"decryption operation failed\"; Auth.js: \"no matching decryption secret\") and clears the cookie. Usual causes: NEXTAUTH_SECRET / AUTH_SECRET differs between the instance that signed the user in and the one reading the cookie (two servers, build vs runtime env, a preview deployment), it was changed (every existing session dies), or none is configured and NextAuth v4 derived one from its options, which no environment value can reproduce.",
 		Fix:    "Make every instance read the same secret: set NEXTAUTH_SECRET (v4) or AUTH_SECRET (Auth.js) in the runtime environment of all of them, then sign in again. To rotate without signing everyone out on Auth.js, list the old secret too: AUTH_SECRET=new, AUTH_SECRET_1=old.",
 	})
-	f.with("format", string(d.Format)).with("secrets tried", strconv.Itoa(len(r.opts.Secrets)))
+	f.with("format", string(d.Format)).with("secrets tried", r.secretLabels())
 	if tr.Kid != "" {
 		f.with("kid", tr.Kid+" (matches no typed secret)")
 	}
@@ -130,10 +146,10 @@ func (r *Report) reportSecretMismatch(tr TokenReport, d token.Decrypted) {
 func (r *Report) reportSaltMismatch(tr TokenReport, d token.Decrypted) {
 	r.add(Finding{
 		Code: CodeSaltMismatch, Severity: SeverityError, Token: tr.Index,
-		Title:  fmt.Sprintf("Secret #%d fits, but only with the cookie name %q, not %q", d.SecretIndex+1, d.Salt, token.OtherSalt(d.Salt)),
+		Title:  fmt.Sprintf("%s fits, but only with the cookie name %q, not %q", r.secretLabel(d.SecretIndex), d.Salt, token.OtherSalt(d.Salt)),
 		Detail: "Auth.js derives the key from the secret and the cookie name. The name carries a __Secure- prefix on https and none on http, so a token minted under one scheme cannot be read under the other: the app sees no session (\"no matching decryption secret\"). This happens behind a TLS-terminating proxy when AUTH_URL / NEXTAUTH_URL says http but the browser uses https, or the reverse.",
 		Fix:    "Make the scheme agree: set AUTH_URL (or NEXTAUTH_URL) to the https URL users visit and AUTH_TRUST_HOST=true behind a proxy, or pin the name with `cookies: { sessionToken: { name: \"" + d.Salt + "\" } }`. Existing users must sign in again.",
-	}).with("decrypts with salt", d.Salt).with("cookie name pasted", token.OtherSalt(d.Salt)).with("secret", fmt.Sprintf("#%d", d.SecretIndex+1))
+	}).with("decrypts with salt", d.Salt).with("cookie name pasted", token.OtherSalt(d.Salt)).with("secret", r.secretLabel(d.SecretIndex))
 }
 
 // checkDecodedSession applies the refresh checks to the decrypted session:

@@ -53,7 +53,7 @@ func TestSessionVectors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.vector, func(t *testing.T) {
 			v := sv.Get(t, tc.vector)
-			r := diagnose.Run("Cookie: "+v.CookieHeader, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: tc.secrets})
+			r := diagnose.Run("Cookie: "+v.CookieHeader, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), SecretText: strings.Join(tc.secrets, "\n")})
 			assertCodes(t, r, tc.want, tc.absent)
 		})
 	}
@@ -61,7 +61,7 @@ func TestSessionVectors(t *testing.T) {
 
 func TestDecryptedSessionShowsNestedTokens(t *testing.T) {
 	sv := loadSessionVectors(t)
-	r := diagnose.Run("Cookie: "+sv.Get(t, "v4_valid").CookieHeader, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["other"], sv.Secrets["main"]}})
+	r := diagnose.Run("Cookie: "+sv.Get(t, "v4_valid").CookieHeader, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), SecretText: strings.Join([]string{sv.Secrets["other"], sv.Secrets["main"]}, "\n")})
 	var session *diagnose.TokenReport
 	for i := range r.Tokens {
 		if r.Tokens[i].Session != nil {
@@ -88,7 +88,7 @@ func TestDecryptedSessionShowsNestedTokens(t *testing.T) {
 func TestSaltMismatch(t *testing.T) {
 	sv := loadSessionVectors(t)
 	header := strings.ReplaceAll(sv.Get(t, "authjs_secure").CookieHeader, "__Secure-authjs.session-token", "authjs.session-token")
-	r := diagnose.Run("Cookie: "+header, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), Secrets: []string{sv.Secrets["main"]}})
+	r := diagnose.Run("Cookie: "+header, diagnose.Options{Now: time.Unix(sv.GeneratedAt, 0), SecretText: strings.Join([]string{sv.Secrets["main"]}, "\n")})
 	if !r.Has(diagnose.CodeSaltMismatch) || r.Has(diagnose.CodeSecretMismatch) {
 		t.Fatalf("findings %v", codes(r))
 	}
@@ -103,11 +103,11 @@ func TestBareSessionTokenUsesChosenCookie(t *testing.T) {
 	v := sv.Get(t, "authjs_secure")
 	now := time.Unix(sv.GeneratedAt, 0)
 	secrets := []string{sv.Secrets["main"]}
-	plain := diagnose.Run(v.Token, diagnose.Options{Now: now, Secrets: secrets})
+	plain := diagnose.Run(v.Token, diagnose.Options{Now: now, SecretText: strings.Join(secrets, "\n")})
 	if !plain.Has(diagnose.CodeSaltMismatch) {
 		t.Errorf("bare token with default cookie: %v", codes(plain))
 	}
-	chosen := diagnose.Run(v.Token, diagnose.Options{Now: now, Secrets: secrets, SessionCookie: "__Secure-authjs.session-token"})
+	chosen := diagnose.Run(v.Token, diagnose.Options{Now: now, SecretText: strings.Join(secrets, "\n"), SessionCookie: "__Secure-authjs.session-token"})
 	if !chosen.Has(diagnose.CodeDecrypted) || chosen.Has(diagnose.CodeSaltMismatch) {
 		t.Errorf("bare token with chosen cookie: %v", codes(chosen))
 	}

@@ -21,7 +21,7 @@ func (r *Report) judgeToken(tr TokenReport) {
 		return
 	}
 	r.checkAlg(tr)
-	r.checkSignature(tr.Index)
+	r.signatures = append(r.signatures, tr.Index)
 	r.checkTimes(tr)
 	r.checkSimpleJWT(tr)
 	if token.SessionFormatOf(tr.Token) == token.FormatSignedSession {

@@ -166,3 +166,41 @@ func tryAll(t Token, format SessionFormat, secrets []string, salt string) (Decry
 	}
 	return Decrypted{}, false
 }
+
+// DecryptBare opens a session token pasted without its cookie, whose salt
+// is therefore unknown: it tries every format the header allows under every
+// session cookie name. So a bare @auth/core 0.18.1–0.22 token (A256GCM, the
+// header NextAuth v4 writes too, but salted with an authjs cookie name)
+// opens without the user naming the cookie.
+func DecryptBare(t Token, secrets []string) (Decrypted, error) {
+	alg, _ := t.HeaderValue("alg")
+	if t.Form != FormJWE || alg.Text() != "dir" {
+		return Decrypted{}, ErrNotEncrypted
+	}
+	var formats []SessionFormat
+	switch {
+	case t.Enc == "A256GCM":
+		formats = []SessionFormat{FormatNextAuthV4, FormatAuthJS018, FormatAuthJS020}
+	case t.Enc == "A256CBC-HS512" && t.Kid != "":
+		formats = []SessionFormat{FormatAuthJS}
+	case t.Enc == "A256CBC-HS512":
+		formats = []SessionFormat{FormatAuthJS023}
+	default:
+		return Decrypted{}, ErrNotEncrypted
+	}
+	if len(secrets) == 0 {
+		return Decrypted{Format: formats[0], SecretIndex: -1}, ErrNoSecret
+	}
+	for _, f := range formats {
+		salts := []string{""}
+		if KeySpecFor(f, sessionCookieNames[0]).UsesSalt() {
+			salts = sessionCookieNames
+		}
+		for _, salt := range salts {
+			if d, ok := tryAll(t, f, secrets, salt); ok {
+				return d, nil
+			}
+		}
+	}
+	return Decrypted{Format: formats[0], SecretIndex: -1}, ErrSecretMismatch
+}

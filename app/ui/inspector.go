@@ -48,11 +48,12 @@ type Inspector struct {
 
 	// Secrets and keys live only in these fields, in memory. They are never
 	// rendered back into the page, stored, logged or exported.
-	secrets    []string
-	cookieName string
-	keyText    string
-	keyBase64  bool
-	keyShown   bool
+	secretText  string
+	secretShown bool
+	cookieName  string
+	keyText     string
+	keyBase64   bool
+	keyShown    bool
 
 	// The refresh probe's state; its timeline lives in memory only.
 	backend       string
@@ -115,7 +116,7 @@ func (in *Inspector) analyse() {
 	in.report = diagnose.Run(in.input, diagnose.Options{
 		Now:           in.env.Now(),
 		Leeway:        in.leeway,
-		Secrets:       nonEmpty(in.secrets),
+		SecretText:    in.secretText,
 		SessionCookie: in.cookieName,
 		KeyText:       in.keyText,
 		KeyBase64:     in.keyBase64,

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"strconv"
+	"strings"
+
+	"tokenscope/app/diagnose"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -13,9 +16,10 @@ var sessionCookieChoices = []string{
 	"authjs.session-token", "__Secure-authjs.session-token",
 }
 
-// SetSecrets sets the session secrets (one per rotation slot) and re-analyses.
-func (in *Inspector) SetSecrets(secrets ...string) {
-	in.secrets = secrets
+// SetSecrets fills the secrets box, one secret (or .env line) per argument,
+// and re-analyses.
+func (in *Inspector) SetSecrets(lines ...string) {
+	in.secretText = strings.Join(lines, "\n")
 	in.analyse()
 }
 
@@ -31,33 +35,13 @@ func (in *Inspector) SetSessionCookie(name string) {
 	in.analyse()
 }
 
-func nonEmpty(ss []string) []string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
+func (in *Inspector) onSecret(ctx app.Context, e app.Event) {
+	in.secretText = ctx.JSSrc().Get("value").String()
+	in.analyseSoon(ctx)
 }
 
-func (in *Inspector) onSecret(i int) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		for len(in.secrets) <= i {
-			in.secrets = append(in.secrets, "")
-		}
-		in.secrets[i] = ctx.JSSrc().Get("value").String()
-		in.analyseSoon(ctx)
-	}
-}
-
-func (in *Inspector) onAddSecret(ctx app.Context, e app.Event) {
-	for len(in.secrets) < 1 {
-		in.secrets = append(in.secrets, "")
-	}
-	if len(in.secrets) < 8 {
-		in.secrets = append(in.secrets, "")
-	}
+func (in *Inspector) onSecretShown(ctx app.Context, e app.Event) {
+	in.secretShown = ctx.JSSrc().Get("checked").Bool()
 }
 
 func (in *Inspector) onKey(ctx app.Context, e app.Event) {
@@ -83,14 +67,9 @@ func (in *Inspector) onCookieName(ctx app.Context, e app.Event) {
 // (no value is rendered back), so a secret never appears in the DOM's
 // attributes or in a prerendered page.
 func (in *Inspector) renderSecrets() app.UI {
-	slots := max(1, len(in.secrets))
 	return app.FieldSet().Class("secrets").Body(
 		app.Legend().Text("Secrets and keys — used only in this page, never stored or sent"),
-		app.Div().Class("secret-list").Body(
-			app.Range(make([]struct{}, slots)).Slice(func(i int) app.UI { return in.renderSecretInput(i) }),
-			app.Button().ID("add-secret").Type("button").Text("Add a secret (rotation: AUTH_SECRET_1 …)").OnClick(in.onAddSecret),
-		),
-		app.P().ID("secret-help").Class("help").Text("NEXTAUTH_SECRET (v4) or AUTH_SECRET (Auth.js) opens the session cookie; several are tried in order, as Auth.js does with AUTH_SECRET_1..3. They also verify a signed (JWS) session."),
+		in.renderSecretBox(),
 		app.Div().Class("setting").Body(
 			app.Label().For("cookie-name").Text("Cookie name for a bare session token"),
 			app.Select().ID("cookie-name").Aria("describedby", "cookie-name-help").OnChange(in.onCookieName).Body(
@@ -102,7 +81,7 @@ func (in *Inspector) renderSecrets() app.UI {
 			),
 			app.Span().ID("cookie-name-help").Class("help").Text("Auth.js derives the key from the cookie name; the __Secure- prefix is used on https."),
 		),
-		app.Label().For("verify-key").Text("Signing key to verify signatures"),
+		app.Label().For("verify-key").Text("Or a verification key on its own: a public key to read, or a base64 secret"),
 		app.Textarea().ID("verify-key").Rows(3).Spellcheck(false).
 			Class(keyClasses(in.keyShown)...).
 			Attr("autocomplete", "off").
@@ -124,16 +103,12 @@ func (in *Inspector) renderSecrets() app.UI {
 	)
 }
 
-func (in *Inspector) renderSecretInput(i int) app.UI {
-	id := "secret"
-	label := "Session secret"
-	if i > 0 {
-		id = "secret-" + strconv.Itoa(i+1)
-		label = "Session secret #" + strconv.Itoa(i+1)
-	}
+// renderSecretBox is the one secrets box: a masked multi-line text field,
+// with a line under it naming (never showing) what it read.
+func (in *Inspector) renderSecretBox() app.UI {
 	return app.Div().Class("setting secret").Body(
-		app.Label().For(id).Text(label),
-		// A masked text field, not type=password: browsers offer to save
+		app.Label().For("secret").Text("Secrets: one per line, or paste your .env"),
+		// A masked text field, not a password input: browsers offer to save
 		// anything typed into a password field (Chromium ignores
 		// autocomplete=off there, and "new-password" invites it to generate
 		// and store one). A secret typed here must never land in a password
@@ -141,17 +116,56 @@ func (in *Inspector) renderSecretInput(i int) app.UI {
 		// and autocorrect off keep the keyboard from learning it, and the
 		// data-*-ignore attributes tell password-manager extensions (which
 		// disregard autocomplete) to leave the field alone.
-		app.Input().ID(id).Type("text").Class("masked").
+		app.Textarea().ID("secret").Rows(4).
+			Class(maskedUnless(in.secretShown)...).
 			Attr("autocomplete", "off").
 			Attr("autocapitalize", "off").
 			Attr("autocorrect", "off").
 			Attr("data-1p-ignore", "true").
 			Attr("data-lpignore", "true").
 			Spellcheck(false).
-			Aria("describedby", "secret-help").
-			OnInput(in.onSecret(i)).
+			Placeholder("NEXTAUTH_SECRET=…  AUTH_SECRET=…  SECRET_KEY=…  or one secret per line; PEM and JWK blocks too").
+			Aria("describedby", "secret-help secret-read").
+			OnInput(in.onSecret).
 			OnChange(in.analyseNow),
+		app.Label().Class("inline").Body(
+			app.Input().ID("secret-show").Type("checkbox").OnChange(in.onSecretShown),
+			app.Text(" show the secrets"),
+		),
+		in.renderSecretsRead(),
 	)
+}
+
+// renderSecretsRead says which lines of the box are used and which were
+// ignored, by variable name and line number only.
+func (in *Inspector) renderSecretsRead() app.UI {
+	box := diagnose.ParseSecrets(in.secretText)
+	if len(box.Secrets) == 0 && len(box.Ignored) == 0 {
+		return app.P().ID("secret-read").Class("help")
+	}
+	used := make([]string, len(box.Secrets))
+	for i, s := range box.Secrets {
+		used[i] = s.Label()
+	}
+	text := "Using " + strconv.Itoa(len(used)) + ": " + strings.Join(used, ", ")
+	if len(used) == 0 {
+		text = "No secret found"
+	}
+	if len(box.Ignored) > 0 {
+		text += ". Ignored (not secrets): " + strings.Join(box.Ignored, ", ")
+	}
+	if box.Dropped > 0 {
+		text += ". " + strconv.Itoa(box.Dropped) + " more left out (limit " + strconv.Itoa(diagnose.MaxSecrets) + ")"
+	}
+	return app.P().ID("secret-read").Class("help").Text(text + ".")
+}
+
+// maskedUnless masks the secrets box unless the user asked to see it.
+func maskedUnless(shown bool) []string {
+	if shown {
+		return nil
+	}
+	return []string{"masked"}
 }
 
 // keyClasses masks the key field unless the user asked to see it, so a

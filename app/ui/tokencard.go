@@ -265,7 +265,7 @@ func renderSessionFacts(t diagnose.TokenReport) app.UI {
 	s := t.Session
 	text := s.Format.Describe()
 	if s.Secret > 0 {
-		text += " · opened with secret #" + strconv.Itoa(s.Secret)
+		text += " · opened with " + s.SecretLabel
 	} else {
 		text += " · not opened"
 	}
