@@ -178,6 +178,8 @@ type Verdict struct {
 	// Lead is the index in Report.Findings of the leading finding; -1 when
 	// there is no error or warning.
 	Lead int
+	// Severity is the leading finding's; SeverityOK without one.
+	Severity Severity
 }
 
 // Priority tiers among findings of the same severity, most telling first.
@@ -227,7 +229,7 @@ func (r Report) tier(f Finding) int {
 // rest), then report order. Only errors and warnings lead; without any the
 // cause is none.
 func (r Report) Verdict() Verdict {
-	v := Verdict{Cause: CauseNone, Lead: -1}
+	v := Verdict{Cause: CauseNone, Lead: -1, Severity: SeverityOK}
 	bestRank, bestTier := 0, 0
 	for i, f := range r.Findings {
 		rank := f.Severity.Rank()
@@ -240,7 +242,7 @@ func (r Report) Verdict() Verdict {
 		}
 	}
 	if v.Lead >= 0 {
-		v.Cause = r.CauseOf(r.Findings[v.Lead])
+		v.Cause, v.Severity = r.CauseOf(r.Findings[v.Lead]), r.Findings[v.Lead].Severity
 		if v.Cause == CauseNone {
 			v.Cause = CauseOther // a warning always says something is off
 		}
@@ -249,23 +251,24 @@ func (r Report) Verdict() Verdict {
 }
 
 // Sentence says the verdict in one line, naming the cause; the page links it
-// to the leading finding.
+// to the leading finding. A warning is a likely cause, an error the cause.
 func (v Verdict) Sentence() string {
-	switch v.Cause {
-	case CauseEndpointMismatch:
-		return "Wrong refresh endpoint: the request does not reach SimpleJWT's refresh view."
-	case CauseInvalidRefreshToken:
-		return "The refresh token is missing, expired, revoked or not a refresh token: the backend refuses it."
-	case CauseRefreshRequestFormat:
-		return "The backend does not accept the refresh request's format: send JSON {\"refresh\": \"…\"}."
-	case CauseLoginMissingRefresh:
-		return "Login never returned a refresh token, so there is nothing to refresh with."
-	case CauseCORSOrNetwork:
-		return "The refresh request is blocked before it reaches the backend: CORS or the network."
-	case CauseSessionSecret:
-		return "The session cannot be opened: the NextAuth / Auth.js secret, salt or cookie chunks do not match."
-	case CauseOther:
-		return "Not one of the usual refresh causes, but something needs attention."
+	if v.Cause == CauseNone {
+		return "No errors or warnings: nothing here explains a refresh failure."
 	}
-	return "No errors or warnings: nothing here explains a refresh failure."
+	prefix := "Cause: "
+	if v.Severity == SeverityWarn {
+		prefix = "Likely cause: "
+	}
+	return prefix + causeSentences[v.Cause]
+}
+
+var causeSentences = map[Cause]string{
+	CauseEndpointMismatch:     "the refresh request does not reach SimpleJWT's refresh view (wrong path, host or trailing slash).",
+	CauseInvalidRefreshToken:  "the refresh token is missing, expired (or expiring first), revoked, or not a refresh token, so the backend refuses it.",
+	CauseRefreshRequestFormat: "the backend does not accept the refresh request's format; send JSON {\"refresh\": \"…\"}.",
+	CauseLoginMissingRefresh:  "login never returned a refresh token, so the app has nothing to refresh with.",
+	CauseCORSOrNetwork:        "the refresh request is stopped before it reaches the backend, or its answer before it reaches the page: CORS or the network.",
+	CauseSessionSecret:        "the session cannot be opened: the NextAuth / Auth.js secret, its salt (cookie name) or the cookie chunks do not match.",
+	CauseOther:                "not one of the usual refresh causes, but something here needs attention.",
 }

@@ -2,6 +2,7 @@ package diagnose_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,9 @@ func TestEveryCodeMapsToACause(t *testing.T) {
 		if !ok {
 			t.Errorf("code %s has no cause: add it to codeCauses in app/diagnose/cause.go", c.Code)
 			continue
+		}
+		if s := (diagnose.Verdict{Cause: cause, Severity: diagnose.SeverityError}).Sentence(); cause != diagnose.CauseNone && !strings.HasPrefix(s, "Cause: ") || len(s) < 40 {
+			t.Errorf("cause %s has no sentence: %q", cause, s)
 		}
 		if !slices.Contains(diagnose.Causes, cause) {
 			t.Errorf("code %s maps to %q, not one of %v", c.Code, cause, diagnose.Causes)
@@ -97,8 +101,8 @@ func TestVerdictOverRealTokens(t *testing.T) {
 			if lead != tc.leadCode {
 				t.Errorf("lead %q, want %q (findings %v)", lead, tc.leadCode, codes(r))
 			}
-			if v.Sentence() == "" {
-				t.Error("no sentence")
+			if s := v.Sentence(); s == "" || strings.HasSuffix(s, ": ") {
+				t.Errorf("no sentence for %s: %q", v.Cause, s)
 			}
 		})
 	}
