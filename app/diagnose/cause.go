@@ -61,9 +61,10 @@ var codeCauses = map[Code]Cause{
 	CodeExpiresSoon:       CauseOther,
 	CodeTimeValid:         CauseNone,
 	CodeSimpleJWT:         CauseNone,
-	// Access stored as refresh (or the reverse): the refresh token sent is
-	// not one.
-	CodeWrongTokenType: CauseInvalidRefreshToken,
+	// Access stored as refresh: the refresh token sent is not one (token-
+	// scoped). A refresh token stored as the access token breaks API calls,
+	// not the refresh.
+	CodeWrongTokenType: CauseOther,
 	CodeMissingClaim:   CauseOther,
 	// Missing from the session; a login response without one is refined to
 	// CauseLoginMissingRefresh where the finding is made (Finding.Cause).
@@ -131,7 +132,7 @@ var codeCauses = map[Code]Cause{
 var tokenScoped = map[Code]bool{
 	CodeMalformed: true, CodeAlgNone: true, CodeAlgUnknown: true,
 	CodeExpired: true, CodeNotYetValid: true, CodeNoExpiry: true,
-	CodeMissingClaim: true, CodeSignatureInvalid: true,
+	CodeMissingClaim: true, CodeSignatureInvalid: true, CodeWrongTokenType: true,
 }
 
 // CodeCause is the cause a code stands for on its own; ok reports whether
@@ -161,14 +162,19 @@ func (r Report) CauseOf(f Finding) Cause {
 	return c
 }
 
-// aboutRefreshToken reports whether f is about a token stored or typed as a
-// refresh token.
+// aboutRefreshToken reports whether f is about a refresh token: one stored
+// under a refresh name, or, when its name says nothing (a bare paste), one
+// whose token_type is refresh. The name wins: a refresh token stored as the
+// access token is the access token's problem.
 func (r Report) aboutRefreshToken(f Finding) bool {
 	if f.Token < 0 || f.Token >= len(r.Tokens) {
 		return false
 	}
 	tr := r.Tokens[f.Token]
-	return tr.Role == token.RoleRefresh || tokenKind(tr) == token.RoleRefresh
+	if tr.Role != token.RoleUnknown {
+		return tr.Role == token.RoleRefresh
+	}
+	return tokenKind(tr) == token.RoleRefresh
 }
 
 // Verdict is the one line the page shows first: the leading finding and the
@@ -216,7 +222,7 @@ func (r Report) tier(f Finding) int {
 		return tierLive
 	case cause == CauseSessionSecret:
 		return tierSession
-	case cause == CauseInvalidRefreshToken || cause == CauseLoginMissingRefresh:
+	case (cause == CauseInvalidRefreshToken || cause == CauseLoginMissingRefresh) && (f.Token < 0 || r.aboutRefreshToken(f)):
 		return tierRefresh
 	case cause != CauseOther && cause != CauseNone:
 		return tierKnown

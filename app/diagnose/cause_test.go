@@ -37,7 +37,7 @@ func TestCodeCauseTable(t *testing.T) {
 		{diagnose.CodeRedirected, diagnose.CauseEndpointMismatch},
 		{diagnose.CodeBlacklisted, diagnose.CauseInvalidRefreshToken},
 		{diagnose.CodeTokenInvalid, diagnose.CauseInvalidRefreshToken},
-		{diagnose.CodeWrongTokenType, diagnose.CauseInvalidRefreshToken},
+		{diagnose.CodeWrongTokenType, diagnose.CauseOther},
 		{diagnose.CodeRefreshMissing, diagnose.CauseInvalidRefreshToken},
 		{diagnose.CodeBadRequest, diagnose.CauseRefreshRequestFormat},
 		{diagnose.CodeUnsupportedMedia, diagnose.CauseRefreshRequestFormat},
@@ -74,6 +74,9 @@ func TestVerdictOverRealTokens(t *testing.T) {
 		{"healthy refresh token", vf.Get(t, "refresh_valid").Token, diagnose.Options{}, diagnose.CauseNone, ""},
 		{"access stored as refresh", `{"backendRefresh":"` + vf.Get(t, "access_as_refresh").Token + `"}`, diagnose.Options{}, diagnose.CauseInvalidRefreshToken, diagnose.CodeWrongTokenType},
 		{"expired refresh token", `{"refresh":"` + vf.Get(t, "refresh_expired").Token + `"}`, diagnose.Options{}, diagnose.CauseInvalidRefreshToken, diagnose.CodeExpired},
+		// Swapped: the refresh field's problem leads, whatever the order.
+		{"swapped pair", `{"backendAccess":"` + vf.Get(t, "refresh_valid").Token + `","backendRefresh":"` + vf.Get(t, "access_as_refresh").Token + `"}`, diagnose.Options{}, diagnose.CauseInvalidRefreshToken, diagnose.CodeWrongTokenType},
+		{"refresh token stored as access", `{"accessToken":"` + vf.Get(t, "refresh_valid").Token + `"}`, diagnose.Options{}, diagnose.CauseOther, diagnose.CodeWrongTokenType},
 		{"expired access token alone", vf.Get(t, "access_expired").Token, diagnose.Options{}, diagnose.CauseOther, diagnose.CodeExpired},
 		// Refresh token over access token: both expired, the refresh one leads.
 		{"expired pair", `{"access":"` + vf.Get(t, "access_expired").Token + `","refresh":"` + vf.Get(t, "refresh_expired").Token + `"}`, diagnose.Options{}, diagnose.CauseInvalidRefreshToken, diagnose.CodeExpired},
@@ -140,5 +143,20 @@ func TestVerdictPriority(t *testing.T) {
 				t.Errorf("verdict %s / %s, want %s / %s (findings %v)", v.Cause, r.Findings[v.Lead].Code, tc.cause, tc.lead, codes(r))
 			}
 		})
+	}
+}
+
+// TestVerdictPrefersTheRefreshField: with both tokens swapped, both
+// findings are simplejwt.wrong_token_type errors; the one about the refresh
+// field leads, though the access field's comes first in the report.
+func TestVerdictPrefersTheRefreshField(t *testing.T) {
+	vf := loadVectors(t)
+	r := diagnose.Run(`{"backendAccess":"`+vf.Get(t, "refresh_valid").Token+`","backendRefresh":"`+vf.Get(t, "access_as_refresh").Token+`"}`, diagnose.Options{Now: vf.Now()})
+	v := r.Verdict()
+	if v.Lead < 0 || !strings.Contains(r.Findings[v.Lead].Title, "backendRefresh") {
+		t.Fatalf("lead %d, findings %v", v.Lead, codes(r))
+	}
+	if first := r.Findings[0]; !strings.Contains(first.Title, "backendAccess") {
+		t.Errorf("the test no longer puts the access field's finding first: %q", first.Title)
 	}
 }
