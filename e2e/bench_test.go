@@ -67,7 +67,7 @@ func TestBenchBrowser(t *testing.T) {
 	var session []float64
 	for range benchRuns {
 		tb.benchPaste("Cookie: " + v.session["v4_chunked"])
-		tb.waitFor(`[data-code="nextauth.decrypted"]`)
+		tb.waitFor(`.finding[data-code="nextauth.decrypted"]`)
 		us, err := strconv.ParseFloat(tb.attr("#findings", "data-analysis-us"), 64)
 		if err != nil {
 			t.Fatalf("reading data-analysis-us: %v", err)

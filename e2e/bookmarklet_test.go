@@ -402,7 +402,7 @@ func TestBookmarkletProbeFromHostOrigin(t *testing.T) {
 	if from := insp.evidence("probe.endpoint_ok", "sent from origin"); from != r.host.Origin {
 		t.Errorf("endpoint_ok: sent from origin %q, want %s", from, r.host.Origin)
 	}
-	if tb := insp.text(`[data-code="probe.cors_blocked"]`); tb != "" {
+	if tb := insp.text(`.finding[data-code="probe.cors_blocked"]`); tb != "" {
 		t.Errorf("cors_blocked through the bridge: %s", tb)
 	}
 	logs := r.srv.Logs()
@@ -513,14 +513,14 @@ func (h *tab) evidence(code, name string) string {
 			if (d.querySelector("dt")?.textContent === %s) return d.querySelector("dd")?.textContent ?? "";
 		}
 		return "";
-	})()`, jsString(`[data-code="`+code+`"] .evidence > div`), jsString(name)))
+	})()`, jsString(`.finding[data-code="`+code+`"] .evidence > div`), jsString(name)))
 }
 
 // expect waits for the finding with code and returns its severity; on
 // timeout it fails naming the findings the page shows instead.
 func (h *tab) expect(code string) string {
 	h.t.Helper()
-	sel := fmt.Sprintf(`[data-code=%s]`, jsString(code))
+	sel := fmt.Sprintf(`.finding[data-code=%s]`, jsString(code))
 	_, err := chromedp.Run(h.ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`!!document.querySelector(%s)`, jsString(sel)),
 		chromedp.WithPollingInterval(10*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second)))
 	if err != nil {
@@ -559,7 +559,7 @@ func TestBookmarkletHostCSP(t *testing.T) {
 	if sev := insp.probe("bookmarklet.csp_blocked"); sev != "error" {
 		t.Errorf("csp_blocked severity %q", sev)
 	}
-	if title := insp.text(`[data-code="bookmarklet.csp_blocked"] .finding-title`); !strings.Contains(title, "connect-src") {
+	if title := insp.text(`.finding[data-code="bookmarklet.csp_blocked"] .finding-title`); !strings.Contains(title, "connect-src") {
 		t.Errorf("csp_blocked title does not name connect-src: %q", title)
 	}
 	if d := insp.evidence("bookmarklet.csp_blocked", "directive"); d != "connect-src" {
@@ -588,10 +588,10 @@ func TestBookmarkletHostCOOP(t *testing.T) {
 	if sev := insp.expect("bookmarklet.opener_lost"); sev != "error" {
 		t.Errorf("opener_lost severity %q", sev)
 	}
-	if fix := insp.text(`[data-code="bookmarklet.opener_lost"]`); !strings.Contains(fix, "Cross-Origin-Opener-Policy") || !strings.Contains(fix, "public/") {
+	if fix := insp.text(`.finding[data-code="bookmarklet.opener_lost"]`); !strings.Contains(fix, "Cross-Origin-Opener-Policy") || !strings.Contains(fix, "public/") {
 		t.Errorf("opener_lost does not say why or offer the self-hosted fallback: %q", fix)
 	}
-	if insp.text(`[data-code="bookmarklet.connected"]`) != "" {
+	if insp.text(`.finding[data-code="bookmarklet.connected"]`) != "" {
 		t.Error("connected although the opener is gone")
 	}
 	host.waitJS("the host's bridge to remove itself", `!("__tsb" in window)`, 2*time.Second)
@@ -618,8 +618,8 @@ func TestBookmarkletSelfHosted(t *testing.T) {
 	if from := tb.evidence("probe.endpoint_ok", "sent from origin"); from != host.Origin {
 		t.Errorf("endpoint_ok: sent from origin %q, want %s", from, host.Origin)
 	}
-	if tb.text(`[data-code^="bookmarklet."]`) != "" {
-		t.Errorf("a bookmarklet finding on the self-hosted page: %s", tb.text(`[data-code^="bookmarklet."]`))
+	if tb.text(`.finding[data-code^="bookmarklet."]`) != "" {
+		t.Errorf("a bookmarklet finding on the self-hosted page: %s", tb.text(`.finding[data-code^="bookmarklet."]`))
 	}
 	if logs := srv.Logs(); !strings.Contains(logs, "ORIGIN POST /api/token/refresh/ "+host.Origin) {
 		t.Errorf("Django did not see Origin %s:\n%s", host.Origin, logs)

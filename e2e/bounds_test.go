@@ -36,7 +36,7 @@ func checkBlock(t *testing.T, what string, s blockSample) {
 // findingText is the visible text of the finding with code.
 func (tb *tab) findingText(code string) string {
 	tb.t.Helper()
-	return tb.text(fmt.Sprintf(`[data-code=%s]`, jsString(code)))
+	return tb.text(fmt.Sprintf(`.finding[data-code=%s]`, jsString(code)))
 }
 
 func TestBoundsChunkedCookieFlood(t *testing.T) {
@@ -56,7 +56,7 @@ func TestBoundsChunkedCookieFlood(t *testing.T) {
 	if sev := tb.finding("input.truncated"); sev != "warn" {
 		t.Errorf("input.truncated severity %q, want warn", sev)
 	}
-	if tb.attr(`[data-code="input.too_large"]`, "data-code") != "" {
+	if tb.attr(`.finding[data-code="input.too_large"]`, "data-code") != "" {
 		t.Error("input.too_large for a 1 MiB paste, under the cap")
 	}
 }

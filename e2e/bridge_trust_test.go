@@ -60,7 +60,7 @@ func noHostData(t *testing.T, insp *tab) {
 			t.Errorf("the inspector shows host data: %q", leak)
 		}
 	}
-	if c := insp.text(`[data-code="bookmarklet.connected"]`); c != "" {
+	if c := insp.text(`.finding[data-code="bookmarklet.connected"]`); c != "" {
 		t.Errorf("connected: %s", c)
 	}
 }
@@ -110,7 +110,7 @@ func TestBookmarkletFromAnotherProfile(t *testing.T) {
 		if from := insp.evidence("bookmarklet.untrusted_opener", "page that tried"); from != r.host.Origin {
 			t.Errorf("page that tried %q, want the event origin %s", from, r.host.Origin)
 		}
-		if fix := insp.text(`[data-code="bookmarklet.untrusted_opener"]`); !strings.Contains(fix, r.inspURL) {
+		if fix := insp.text(`.finding[data-code="bookmarklet.untrusted_opener"]`); !strings.Contains(fix, r.inspURL) {
 			t.Errorf("the fix does not say where to get this browser's bookmarklet: %q", fix)
 		}
 		noHostData(t, insp)
@@ -122,10 +122,10 @@ func TestBookmarkletFromAnotherProfile(t *testing.T) {
 	t.Run("this browser never opened the inspector", func(t *testing.T) {
 		_, insp := r.clickInto(t, nil, foreignHref)
 		insp.expect("bookmarklet.untrusted_opener")
-		if title := insp.text(`[data-code="bookmarklet.untrusted_opener"] .finding-title`); !strings.Contains(title, "not opened tokenscope directly") {
+		if title := insp.text(`.finding[data-code="bookmarklet.untrusted_opener"] .finding-title`); !strings.Contains(title, "not opened tokenscope directly") {
 			t.Errorf("no-key title %q", title)
 		}
-		if fix := insp.text(`[data-code="bookmarklet.untrusted_opener"]`); !strings.Contains(fix, "directly once") || !strings.Contains(fix, r.inspURL) {
+		if fix := insp.text(`.finding[data-code="bookmarklet.untrusted_opener"]`); !strings.Contains(fix, "directly once") || !strings.Contains(fix, r.inspURL) {
 			t.Errorf("no-key fix %q", fix)
 		}
 		noHostData(t, insp)
@@ -236,10 +236,10 @@ func TestBookmarkletOutdated(t *testing.T) {
 	if sev := insp.expect("bookmarklet.outdated"); sev != "warn" {
 		t.Errorf("outdated severity %q", sev)
 	}
-	if fix := insp.text(`[data-code="bookmarklet.outdated"]`); !strings.Contains(fix, "new bookmarklet from "+r.inspURL) {
+	if fix := insp.text(`.finding[data-code="bookmarklet.outdated"]`); !strings.Contains(fix, "new bookmarklet from "+r.inspURL) {
 		t.Errorf("outdated fix %q", fix)
 	}
-	if insp.text(`[data-code="bookmarklet.untrusted_opener"]`) != "" {
+	if insp.text(`.finding[data-code="bookmarklet.untrusted_opener"]`) != "" {
 		t.Error("an old bookmarklet reported as untrusted")
 	}
 	noHostData(t, insp)

@@ -159,7 +159,7 @@ func (tb *tab) waitFor(selector string) {
 // finding waits for the finding with this code and returns its severity.
 func (tb *tab) finding(code string) string {
 	tb.t.Helper()
-	sel := fmt.Sprintf(`[data-code=%s]`, jsString(code))
+	sel := fmt.Sprintf(`.finding[data-code=%s]`, jsString(code))
 	tb.waitFor(sel)
 	return tb.attr(sel, "data-severity")
 }

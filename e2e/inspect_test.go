@@ -73,7 +73,7 @@ func TestRefreshTokenFromLiveDjango(t *testing.T) {
 	if sev := tb.finding("jwt.time_valid"); sev != "ok" {
 		t.Errorf("jwt.time_valid severity %q", sev)
 	}
-	if title := tb.text(`[data-code="simplejwt.token"] .finding-title`); !strings.Contains(title, "SimpleJWT refresh token for user_id 1") || !strings.Contains(title, "lifetime 1 d") {
+	if title := tb.text(`.finding[data-code="simplejwt.token"] .finding-title`); !strings.Contains(title, "SimpleJWT refresh token for user_id 1") || !strings.Contains(title, "lifetime 1 d") {
 		t.Errorf("simplejwt facts: %q", title)
 	}
 	for _, claim := range []string{"token_type", "exp", "iat", "jti", "user_id"} {
@@ -109,7 +109,7 @@ func TestBrokenSegmentIsNamed(t *testing.T) {
 	tb := openInspector(t)
 	tb.paste(broken)
 	tb.finding("jwt.malformed")
-	title := tb.text(`[data-code="jwt.malformed"] .finding-title`)
+	title := tb.text(`.finding[data-code="jwt.malformed"] .finding-title`)
 	if !strings.Contains(title, "payload segment") || !strings.Contains(title, "offset 30") || !strings.Contains(title, `'*'`) {
 		t.Errorf("malformed finding does not pinpoint the damage: %q", title)
 	}
@@ -124,7 +124,7 @@ func TestChunkedCookieHeaderIsJoined(t *testing.T) {
 	tb := openInspector(t)
 	tb.paste(header)
 	tb.finding("cookie.chunks_joined")
-	ev := tb.text(`[data-code="cookie.chunks_joined"] .evidence`)
+	ev := tb.text(`.finding[data-code="cookie.chunks_joined"] .evidence`)
 	if !strings.Contains(ev, "next-auth.session-token.0, next-auth.session-token.1") {
 		t.Errorf("chunk evidence %q", ev)
 	}
@@ -176,7 +176,7 @@ func TestLeewaySetting(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	tb.paste(access)
 	tb.finding("jwt.expired")
-	if ev := tb.text(`[data-code="jwt.expired"] .evidence`); !strings.Contains(ev, "NextAuth would still accept it") {
+	if ev := tb.text(`.finding[data-code="jwt.expired"] .evidence`); !strings.Contains(ev, "NextAuth would still accept it") {
 		t.Errorf("no NextAuth tolerance note: %q", ev)
 	}
 	eval[bool](tb, `(() => {

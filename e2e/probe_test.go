@@ -56,7 +56,7 @@ func TestProbeThenRefresh(t *testing.T) {
 	_, refresh := login(t, srv)
 	tb.paste(refresh)
 	tb.runProbe("probe.endpoint_ok")
-	if ev := tb.text(`[data-code="probe.endpoint_ok"] .evidence`); !strings.Contains(ev, "/api/token/refresh/") || !strings.Contains(ev, "sent from origin") {
+	if ev := tb.text(`.finding[data-code="probe.endpoint_ok"] .evidence`); !strings.Contains(ev, "/api/token/refresh/") || !strings.Contains(ev, "sent from origin") {
 		t.Errorf("endpoint evidence %q", ev)
 	}
 	if !strings.Contains(tb.text("#refresh-warning"), "BLACKLIST_AFTER_ROTATION") {
@@ -113,7 +113,7 @@ func TestExpiredRefreshToken(t *testing.T) {
 	tb.runProbe("probe.endpoint_ok")
 	tb.click("button#send-refresh")
 	tb.finding("simplejwt.token_invalid")
-	if title := tb.text(`[data-code="simplejwt.token_invalid"] .finding-title`); !strings.Contains(title, "expired") {
+	if title := tb.text(`.finding[data-code="simplejwt.token_invalid"] .finding-title`); !strings.Contains(title, "expired") {
 		t.Errorf("title %q", title)
 	}
 }
@@ -128,7 +128,7 @@ func TestTokenFromAnotherKey(t *testing.T) {
 	tb.runProbe("probe.endpoint_ok")
 	tb.click("button#send-refresh")
 	tb.finding("simplejwt.token_invalid")
-	if title := tb.text(`[data-code="simplejwt.token_invalid"] .finding-title`); !strings.Contains(title, "SIGNING_KEY / ALGORITHM mismatch") {
+	if title := tb.text(`.finding[data-code="simplejwt.token_invalid"] .finding-title`); !strings.Contains(title, "SIGNING_KEY / ALGORITHM mismatch") {
 		t.Errorf("title %q", title)
 	}
 }
@@ -142,7 +142,7 @@ func TestWrongPathFindsTheRightOne(t *testing.T) {
 	tb.waitFor("input#custom-path")
 	tb.typeInto("input#custom-path", "/api/auth/refresh/")
 	tb.runProbe("probe.endpoint_not_found")
-	title := tb.text(`[data-code="probe.endpoint_not_found"] .finding-title`)
+	title := tb.text(`.finding[data-code="probe.endpoint_not_found"] .finding-title`)
 	if !strings.Contains(title, srv.URL+"/api/token/refresh/") {
 		t.Errorf("right candidate not named: %q", title)
 	}
@@ -155,7 +155,7 @@ func TestCORSBlocked(t *testing.T) {
 	_, refresh := login(t, srv)
 	tb.paste(refresh)
 	tb.runProbe("probe.cors_blocked")
-	fix := tb.text(`[data-code="probe.cors_blocked"] .fix`)
+	fix := tb.text(`.finding[data-code="probe.cors_blocked"] .fix`)
 	if !strings.Contains(fix, `CORS_ALLOWED_ORIGINS = ["`+origin+`"]`) {
 		t.Errorf("fix %q lacks the settings line for %s", fix, origin)
 	}
@@ -168,7 +168,7 @@ func TestBackendStopped(t *testing.T) {
 	srv.Stop()
 	tb.paste(refresh)
 	tb.runProbe("probe.unreachable")
-	if tb.text(`[data-code="probe.cors_blocked"]`) != "" {
+	if tb.text(`.finding[data-code="probe.cors_blocked"]`) != "" {
 		t.Error("a stopped server was reported as a CORS refusal")
 	}
 }

@@ -104,7 +104,7 @@ func TestAuthJSSaltMismatch(t *testing.T) {
 	if sev := tb.finding("authjs.salt_mismatch"); sev != "error" {
 		t.Errorf("severity %q", sev)
 	}
-	if title := tb.text(`[data-code="authjs.salt_mismatch"] .finding-title`); !strings.Contains(title, "__Secure-authjs.session-token") {
+	if title := tb.text(`.finding[data-code="authjs.salt_mismatch"] .finding-title`); !strings.Contains(title, "__Secure-authjs.session-token") {
 		t.Errorf("title %q", title)
 	}
 }
@@ -153,7 +153,7 @@ func TestRotatedSecrets(t *testing.T) {
 	tb.finding("nextauth.secret_mismatch")
 	tb.typeInto("textarea#secret", v.secrets["main"]+"\n"+v.secrets["rotated_old"])
 	tb.finding("nextauth.decrypted")
-	if title := tb.text(`[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "line 2") {
+	if title := tb.text(`.finding[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "line 2") {
 		t.Errorf("title %q", title)
 	}
 }

@@ -31,6 +31,11 @@ const (
 	OpSession = "session"
 	// OpBye removes the bridge.
 	OpBye = "bye"
+	// OpPing asks whether the bridge is still there. The bridge has no
+	// such operation: it answers with the error "op", which still carries
+	// the key, so the op costs no bookmarklet bytes and proves the bridge
+	// answers.
+	OpPing = "ping"
 )
 
 // Bounds. bridge.js holds the same numbers under short names (L, V, N, M);

@@ -52,6 +52,9 @@ type Finding struct {
 	// Token is the index in Report.Tokens the finding is about; -1 when it is
 	// about the paste as a whole.
 	Token int
+	// Cause overrides the code's cause (CodeCause) when the same code means
+	// different causes in different documents; empty: the code's.
+	Cause Cause
 }
 
 func (f *Finding) with(name, value string) *Finding {

@@ -84,7 +84,7 @@ func pathOf(o token.Object, key string) string {
 
 func (r *Report) reportEmptyRefresh(o token.Object, m token.Member) {
 	r.add(Finding{
-		Code: CodeRefreshMissing, Severity: SeverityError, Token: -1,
+		Code: CodeRefreshMissing, Severity: SeverityError, Token: -1, Cause: loginCause(o),
 		Title:  fmt.Sprintf("No refresh token: %s is %s", pathOf(o, m.Key), string(m.Raw)),
 		Detail: "With nothing to send, the refresh POST carries an empty or null refresh field: SimpleJWT answers 400 {\"refresh\":[\"This field may not be blank.\"]} or, when the app sends \"undefined\", 401 \"Token is invalid or expired\". dj-rest-auth with JWT_AUTH_HTTPONLY returns \"refresh\": \"\" from login because it put the refresh token in an HttpOnly cookie on the Django host instead.",
 		Fix:    "If the backend is dj-rest-auth, set REST_AUTH = {\"JWT_AUTH_HTTPONLY\": False} (older versions: JWT_AUTH_HTTPONLY = False) so login returns the refresh token in the body; otherwise make the jwt callback store it at sign-in: `if (user) { token.backendRefresh = user.refresh }`.",
@@ -93,11 +93,21 @@ func (r *Report) reportEmptyRefresh(o token.Object, m token.Member) {
 
 func (r *Report) reportAbsentRefreshLogin(o token.Object) {
 	r.add(Finding{
-		Code: CodeRefreshMissing, Severity: SeverityWarn, Token: -1,
+		Code: CodeRefreshMissing, Severity: SeverityWarn, Token: -1, Cause: CauseLoginMissingRefresh,
 		Title:  "No refresh token in this response: it has an access token only",
 		Detail: "If this is the login response (POST /api/token/), the app never receives a refresh token and every later refresh fails. If it is a refresh response (POST /api/token/refresh/), this is normal without ROTATE_REFRESH_TOKENS: keep the refresh token you already have.",
 		Fix:    "For login: use SimpleJWT's TokenObtainPairView (returns access and refresh), or return `str(RefreshToken.for_user(user))` as \"refresh\" from a custom view. For refresh: in the jwt callback keep the old one: `backendRefresh: data.refresh ?? token.backendRefresh`.",
 	}).with("object", describeObject(o))
+}
+
+// loginCause is the cause of a missing refresh token in o: the login
+// response's (dj-rest-auth's "refresh": "" included) is the guide's "login
+// never returned a refresh token"; in a session it is the code's own.
+func loginCause(o token.Object) Cause {
+	if classify(o) == docLogin {
+		return CauseLoginMissingRefresh
+	}
+	return ""
 }
 
 func (r *Report) reportAbsentRefreshSession(o token.Object) {

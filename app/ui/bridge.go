@@ -24,7 +24,22 @@ var (
 	ErrOpenerLost = errors.New("the inspector has no link back to the page that opened it")
 	// ErrNoAnswer: the host page's bridge did not answer.
 	ErrNoAnswer = errors.New("the host page's bridge did not answer")
+	// ErrOpenerClosed: after connecting, the app's tab was closed
+	// (window.opener.closed).
+	ErrOpenerClosed = errors.New("the app's tab was closed")
+	// ErrOpenerGone: after connecting, the app's page stopped answering the
+	// inspector's ping: it navigated away or was reloaded, which removes the
+	// bridge.
+	ErrOpenerGone = errors.New("the app's page stopped answering: it navigated away or was reloaded")
 )
+
+// OpenerWatcher is a Bridge that notices its page going away. The browser's
+// bridge implements it; a Bridge without it is trusted to stay.
+type OpenerWatcher interface {
+	// WatchOpener returns when the page that opened this window is closed
+	// (ErrOpenerClosed), stops answering (ErrOpenerGone), or ctx ends.
+	WatchOpener(ctx context.Context) error
+}
 
 // HostInfo is what the bridge read from the host page; Entry is one of its
 // cookies or storage items.
@@ -79,9 +94,46 @@ func (in *Inspector) OnMount(ctx app.Context) {
 			in.applyBridge(b, err)
 			if err == nil {
 				in.showInput()
+				in.watchOpener(ctx, b)
 			}
 		})
 	})
+}
+
+// watchOpener waits, off the UI goroutine, for the connected page to go
+// away, then says so instead of "connected".
+func (in *Inspector) watchOpener(ctx app.Context, b Bridge) {
+	w, ok := b.(OpenerWatcher)
+	if !ok {
+		return
+	}
+	gen := in.bridgeGen
+	ctx.Async(func() {
+		err := w.WatchOpener(ctx)
+		if ctx.Err() != nil {
+			return // the page itself is going away
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			if gen == in.bridgeGen { // still the bridge that was watched
+				in.LoseBridge(err)
+			}
+		})
+	})
+}
+
+// LoseBridge drops a bridge whose page went away (err says how): the
+// "connected" panel and finding go, bookmarklet.opener_lost says how to
+// reconnect, and probes leave from this page again. The host data already
+// pasted stays. Without a bridge it does nothing.
+func (in *Inspector) LoseBridge(err error) {
+	if in.bridge == nil {
+		return
+	}
+	origin := in.bridge.Origin()
+	in.bridge = nil
+	in.env.Transport, in.env.PageURL = in.ownTransport, in.ownPageURL
+	in.bridgeFindings = []diagnose.Finding{openerLostLater(origin, err)}
+	in.analyse()
 }
 
 // connectBridge asks the opener for its data, trusting only answers that
@@ -120,7 +172,9 @@ func (in *Inspector) applyBridge(b Bridge, err error) {
 	case b == nil:
 		in.bridgeFindings = []diagnose.Finding{noAnswer(ErrNoAnswer)}
 	default:
+		in.ownTransport, in.ownPageURL = in.env.Transport, in.env.PageURL
 		in.bridge = b
+		in.bridgeGen++
 		in.env.Transport = b
 		host := b.Host()
 		in.env.PageURL = b.Origin() + "/" // mixed content is judged for the host page
@@ -288,12 +342,35 @@ func with(f diagnose.Finding, kv ...string) diagnose.Finding {
 	return f
 }
 
+// reconnectFix is how to get a bridge back, for every way of losing it.
+const reconnectFix = "Go back to your app's tab (open it again if it was closed, and sign in), then click the tokenscope bookmarklet there: it reconnects this window. "
+
 func openerLost() diagnose.Finding {
 	return diagnose.Finding{
 		Code: diagnose.CodeOpenerLost, Severity: diagnose.SeverityError, Token: -1,
 		Title:  "The bookmarklet opened this window, but the link back to your app's page was cut",
-		Detail: "The app's page sends Cross-Origin-Opener-Policy: same-origin, which puts a window it opens on another origin in a separate browsing context group: window.opener is null here, so no message can pass between the two.",
-		Fix:    "Use the self-hosted inspector: build it for a path (`./build.sh site --prefix /tokenscope`), copy dist/ to the app's public/tokenscope/, and open http://<your app>/tokenscope/ — same origin, no bridge needed. Or relax COOP to same-origin-allow-popups while debugging.",
+		Detail: "The app's page sends Cross-Origin-Opener-Policy: same-origin, which puts a window it opens on another origin in a separate browsing context group: window.opener is null here, so no message can pass between the two. (The same finding appears later if the app's tab is closed or navigates away.)",
+		Fix:    reconnectFix + "If this appears right after clicking it, the page's COOP cuts the link every time: use the self-hosted inspector: build it for a path (`./build.sh site --prefix /tokenscope`), copy dist/ to the app's public/tokenscope/, and open http://<your app>/tokenscope/ — same origin, no bridge needed. Or relax COOP to same-origin-allow-popups while debugging.",
+	}
+}
+
+// openerLostLater is bookmarklet.opener_lost after a connection stood: the
+// app's tab was closed or its page went away.
+func openerLostLater(origin string, err error) diagnose.Finding {
+	title := "Disconnected: the app's page at " + origin + " went away"
+	if errors.Is(err, ErrOpenerClosed) {
+		title = "Disconnected: the app's tab (" + origin + ") was closed"
+	}
+	reason := "unknown"
+	if err != nil {
+		reason = err.Error()
+	}
+	return diagnose.Finding{
+		Code: diagnose.CodeOpenerLost, Severity: diagnose.SeverityError, Token: -1,
+		Title:    title,
+		Detail:   "The bookmarklet's bridge lives in the app's page and goes away with it, so nothing more comes from that page: probes now leave from this page's own origin, and reading /api/auth/session is off. The host data already read stays in the paste box.",
+		Fix:      reconnectFix + "If it happens right after connecting, see whether the page sends Cross-Origin-Opener-Policy: same-origin, or use the self-hosted inspector (README: self-hosted).",
+		Evidence: []diagnose.Evidence{{Name: "host origin", Value: origin}, {Name: "how", Value: reason}},
 	}
 }
 

@@ -274,3 +274,41 @@ func TestBookmarkletLinkForThisPage(t *testing.T) {
 		t.Error("no bookmarklet link for the inspector's URL")
 	}
 }
+
+// TestLosingTheOpenerStopsSayingConnected: once the app's page goes away
+// the page says how to reconnect, drops the "connected" panel and finding,
+// and keeps the host data already read.
+func TestLosingTheOpenerStopsSayingConnected(t *testing.T) {
+	v, now := vectors(t)
+	for _, tc := range []struct {
+		name  string
+		err   error
+		title string
+	}{
+		{"tab closed", ui.ErrOpenerClosed, "tab (http://localhost:3000) was closed"},
+		{"navigated away", ui.ErrOpenerGone, "went away"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := newInspector(now)
+			b := hostPage{info: ui.HostInfo{
+				Origin: "http://localhost:3000",
+				Tokens: []ui.Entry{{Area: "localStorage", Name: "access", Value: v["access_valid"]}},
+			}}
+			in.SetBridge(b, nil)
+			in.LoseBridge(tc.err)
+			r := in.Report()
+			if r.Has(diagnose.CodeBridgeConnected) || !r.Has(diagnose.CodeOpenerLost) || !r.Has(diagnose.CodeSimpleJWT) {
+				t.Fatalf("findings after losing the opener: %v", r.Findings)
+			}
+			html := app.HTMLString(in)
+			if strings.Contains(html, "Connected to") || strings.Contains(html, `id="read-session"`) {
+				t.Error("still says connected")
+			}
+			for _, want := range []string{tc.title, "click the tokenscope bookmarklet there"} {
+				if !strings.Contains(html, want) {
+					t.Errorf("no %q in the page", want)
+				}
+			}
+		})
+	}
+}

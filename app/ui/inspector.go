@@ -68,6 +68,13 @@ type Inspector struct {
 	// bridge is set once the bookmarklet's bridge answered.
 	bridge         Bridge
 	bridgeFindings []diagnose.Finding
+	// ownTransport and ownPageURL are this page's own, kept while a bridge
+	// stands in for them and restored when its page goes away.
+	ownTransport probe.Transport
+	ownPageURL   string
+	// bridgeGen counts bridges connected, so a watch that ends late cannot
+	// drop a newer bridge.
+	bridgeGen int
 	// bridgeKey is this browser's bridge key ("" when it has none).
 	bridgeKey    string
 	bridgeKeyErr error
@@ -206,18 +213,27 @@ func (in *Inspector) copyText(what, text string) app.EventHandler {
 	}
 }
 
-// Render implements app.Composer.
+// Render implements app.Composer. Two columns on wide screens: what you
+// type (paste, secrets, settings, probe) on the left, what it means
+// (verdict, findings, tokens) on the right. On narrow screens the columns
+// dissolve (CSS display: contents) and the verdict is ordered right after
+// the paste box.
 func (in *Inspector) Render() app.UI {
 	return app.Div().ID("inspector").Body(
 		in.renderHeader(),
-		app.Main().Body(
-			in.renderPaste(),
-			in.renderSecrets(),
-			in.renderSettings(),
-			in.renderBridge(),
-			in.renderProbe(),
-			app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
-			app.If(in.analysed, func() app.UI { return in.renderResults() }),
+		app.Main().Class("layout").Body(
+			app.Div().Class("col-input").Body(
+				in.renderPaste(),
+				in.renderSecrets(),
+				in.renderSettings(),
+				in.renderBridge(),
+				in.renderProbe(),
+			),
+			app.Div().Class("col-results").Aria("label", "Results").Body(
+				app.If(in.analysed, func() app.UI { return in.renderVerdict() }),
+				app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
+				app.If(in.analysed, func() app.UI { return in.renderResults() }),
+			),
 		),
 		in.renderBookmarklet(),
 		renderFooter(),
@@ -250,25 +266,33 @@ func (in *Inspector) renderPaste() app.UI {
 	)
 }
 
+// renderSettings folds the rarely touched settings (leeway, clock) away;
+// the summary shows their values, so nothing hidden goes unnoticed.
 func (in *Inspector) renderSettings() app.UI {
 	now := in.report.Now
 	if now.IsZero() {
 		now = in.env.Now()
 	}
-	return app.Section().Class("settings").Aria("label", "Analysis settings").Body(
-		app.Div().Class("setting").Body(
-			app.Label().For("leeway").Text("Leeway (seconds)"),
-			app.Input().ID("leeway").Type("number").Min(0).Max(86400).Step(1).
-				Value(strconv.Itoa(int(in.leeway/time.Second))).
-				Aria("describedby", "leeway-help").
-				OnChange(in.onLeeway),
-			app.Span().ID("leeway-help").Class("help").Text("SimpleJWT's default LEEWAY is 0 s; NextAuth decodes sessions with 15 s."),
-		),
-		app.Div().Class("setting clock").Body(
-			app.Span().Text("Clock used: "),
-			app.Time().ID("clock").DateTime(now.UTC().Format(time.RFC3339)).Text(diagnose.UTC(now)),
-			app.Span().Class("local").Text(" · "+formatLocal(now, in.env.Zone)),
-			app.Button().ID("recheck").Type("button").Text("Re-check now").OnClick(in.onRecheck),
+	leeway := int(in.leeway / time.Second)
+	return app.Div().Class("settings-bar").Body(
+		app.Details().ID("settings").Class("settings-fold").Body(
+			app.Summary().Text("Settings · leeway "+strconv.Itoa(leeway)+" s · clock "+diagnose.UTC(now)),
+			app.Section().Class("settings").Aria("label", "Analysis settings").Body(
+				app.Div().Class("setting").Body(
+					app.Label().For("leeway").Text("Leeway (seconds)"),
+					app.Input().ID("leeway").Type("number").Min(0).Max(86400).Step(1).
+						Value(strconv.Itoa(leeway)).
+						Aria("describedby", "leeway-help").
+						OnChange(in.onLeeway),
+					app.Span().ID("leeway-help").Class("help").Text("SimpleJWT's default LEEWAY is 0 s; NextAuth decodes sessions with 15 s."),
+				),
+				app.Div().Class("setting clock").Body(
+					app.Span().Text("Clock used: "),
+					app.Time().ID("clock").DateTime(now.UTC().Format(time.RFC3339)).Text(diagnose.UTC(now)),
+					app.Span().Class("local").Text(" · "+formatLocal(now, in.env.Zone)),
+					app.Button().ID("recheck").Type("button").Text("Re-check now").OnClick(in.onRecheck),
+				),
+			),
 		),
 		app.Div().Class("setting").Body(in.renderExportButton()),
 	)

@@ -211,6 +211,71 @@ func (b *Bridge) call(ctx context.Context, req bridgeproto.Request) (bridgeproto
 	}
 }
 
+// Opener watch: how often opener.closed is read, how often and how long the
+// bridge is pinged, and how many pings in a row may go unanswered (a busy
+// host page, a long probe) before the page counts as gone.
+const (
+	openerPollInterval = 500 * time.Millisecond
+	pingInterval       = time.Second
+	pingTimeout        = 1500 * time.Millisecond
+	pingMissesAllowed  = 1
+)
+
+// WatchOpener returns when the app's page goes away: ErrOpenerClosed when
+// its tab closes (window.opener.closed, readable across origins), and
+// ErrOpenerGone when it navigates away or reloads, which removes the bridge
+// so pings go unanswered. Then the listeners are removed.
+func (b *Bridge) WatchOpener(ctx context.Context) error {
+	poll := time.NewTicker(openerPollInterval)
+	defer poll.Stop()
+	nextPing := time.Now().Add(pingInterval)
+	misses := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-poll.C:
+		}
+		if b.openerClosed() {
+			b.Close()
+			return ui.ErrOpenerClosed
+		}
+		if time.Now().Before(nextPing) {
+			continue
+		}
+		pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+		_, err := b.call(pctx, bridgeproto.NewRequest(0, bridgeproto.OpPing))
+		cancel()
+		nextPing = time.Now().Add(pingInterval)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err == nil:
+			misses = 0
+		case b.openerClosed():
+			b.Close()
+			return ui.ErrOpenerClosed
+		default:
+			misses++
+			if misses > pingMissesAllowed {
+				b.Close()
+				return fmt.Errorf("%w (%d pings in a row unanswered within %s)", ui.ErrOpenerGone, misses, pingTimeout)
+			}
+		}
+	}
+}
+
+// openerClosed reads window.opener.closed; an opener that cannot be read
+// counts as closed.
+func (b *Bridge) openerClosed() bool {
+	v, err := b.opener.Get("closed")
+	if err != nil {
+		return true
+	}
+	closed, err := v.Bool()
+	return err != nil || closed
+}
+
 // Origin is the host page's origin, as the browser reported it: probes
 // leave from there.
 func (b *Bridge) Origin() string { return b.host.Origin }

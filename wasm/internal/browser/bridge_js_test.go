@@ -5,11 +5,13 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"tokenscope/app/bridgeproto"
+	"tokenscope/app/ui"
 )
 
 const (
@@ -145,5 +147,84 @@ func TestJSONStringifyLength(t *testing.T) {
 	}
 	if _, _, err := jsonStringify(eval(t, `undefined`)); err == nil {
 		t.Error("undefined stringified")
+	}
+}
+
+// connected returns a bridge whose hello was answered by bridgeHost.
+func connected(t *testing.T) *Bridge {
+	t.Helper()
+	b := fakeOpener(t)
+	done := hello(t, b)
+	deliver(t, b, bridgeHost, `{tsb: 1, v: 2, k: "`+bridgeTestKey+`", id: 1, ok: {o: "`+bridgeHost+`", t: [], n: [], x: 0}}`, true)
+	if r := <-done; r.err != nil {
+		t.Fatal(r.err)
+	}
+	b.connected = true
+	if err := b.opener.Set("closed", false); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestWatchOpenerClosed: the opener's tab closing is seen within a poll.
+func TestWatchOpenerClosed(t *testing.T) {
+	b := connected(t)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		_ = b.opener.Set("closed", true)
+	}()
+	start := time.Now()
+	err := b.WatchOpener(context.Background())
+	if !errors.Is(err, ui.ErrOpenerClosed) {
+		t.Fatalf("err %v", err)
+	}
+	if took := time.Since(start); took > 300*time.Millisecond+2*openerPollInterval {
+		t.Errorf("noticed after %v", took)
+	}
+}
+
+// TestWatchOpenerGone: an opener that stays open but whose bridge no longer
+// answers (navigated away) is given up after the allowed misses; one that
+// answers every ping is kept.
+func TestWatchOpenerGone(t *testing.T) {
+	b := connected(t)
+	// Answer the first two pings, then fall silent.
+	answered := 0
+	stop := make(chan struct{})
+	go func() {
+		seen := 1 // the hello
+		for answered < 2 {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			msgs := sent(t, b)
+			for ; seen < len(msgs); seen++ {
+				if !strings.Contains(msgs[seen], `"op":"ping"`) {
+					continue
+				}
+				var id int
+				if _, err := fmt.Sscanf(msgs[seen][strings.Index(msgs[seen], `"id":`)+5:], "%d", &id); err != nil {
+					t.Error(err)
+					return
+				}
+				deliver(t, b, bridgeHost, fmt.Sprintf(`{tsb: 1, v: 2, k: %q, id: %d, err: "op"}`, bridgeTestKey, id), true)
+				answered++
+			}
+		}
+	}()
+	defer close(stop)
+	start := time.Now()
+	err := b.WatchOpener(context.Background())
+	if !errors.Is(err, ui.ErrOpenerGone) {
+		t.Fatalf("err %v", err)
+	}
+	if answered != 2 {
+		t.Errorf("%d pings answered before the bridge fell silent", answered)
+	}
+	// Two answered pings, then pingMissesAllowed+1 unanswered ones.
+	if min := time.Duration(2+pingMissesAllowed+1) * pingInterval; time.Since(start) < min {
+		t.Errorf("gave up after %v, before %v: an answered ping did not count", time.Since(start), min)
 	}
 }
