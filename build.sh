@@ -271,11 +271,13 @@ cmd_bench() {
 	log "session decryption: Go vs Node jose (same vectors)"
 	decrypt_vs_node
 
+	build_js_page "$tmp/jspage"
+
 	log "browser timings (headless Chromium, median of 5)"
 	# Browser first: it writes the table; the probe benchmark appends to it.
 	local bench
-	for bench in TestBenchBrowser TestBenchProbe; do
-		TOKENSCOPE_BENCH_OUT="$tmp/browser.txt" go test -tags bench -count=1 -timeout 20m \
+	for bench in TestBenchBrowser TestBenchProbe TestBenchHosts; do
+		TOKENSCOPE_BENCH_OUT="$tmp/browser.txt" TOKENSCOPE_JSPAGE="$tmp/jspage/site" go test -tags bench -count=1 -timeout 20m \
 			-run "^${bench}\$" ./e2e >"$tmp/e2e.log" 2>&1 || {
 			cat "$tmp/e2e.log" >&2
 			die "browser benchmark $bench failed"
@@ -283,6 +285,22 @@ cmd_bench() {
 	done
 	echo
 	cat "$tmp/browser.txt"
+}
+
+# build_js_page DIR builds the bench's baseline, a minimal JS decoder page
+# (e2e/jspage: jose, the version next-auth v4 uses, bundled with esbuild),
+# into DIR/site. Both come from npm into DIR, a temporary folder: the page
+# is never shipped and nothing of it is written into the repository.
+build_js_page() {
+	local dir="$1"
+	log "building the JS decoder page (jose + esbuild from npm) in a temporary folder"
+	mkdir -p "$dir/site"
+	cp e2e/jspage/package.json e2e/jspage/package-lock.json e2e/jspage/main.js "$dir/"
+	(cd "$dir" && npm ci --no-audit --no-fund >/dev/null 2>&1) || die "npm ci for the JS page failed"
+	(cd "$dir" && node_modules/.bin/esbuild main.js --bundle --minify --format=iife --outfile=site/main.js --log-level=warning) ||
+		die "esbuild failed"
+	cp e2e/jspage/index.html "$dir/site/"
+	printf '\nJS decoder page: main.js %s bytes, %s gzip -9\n' "$(stat -c %s "$dir/site/main.js")" "$(gzip -9 -c "$dir/site/main.js" | wc -c)"
 }
 
 wasm_sizes() {
