@@ -34,12 +34,12 @@ func TestBenchBrowser(t *testing.T) {
 	var cold, warm []benchSample
 
 	for range benchRuns {
-		tb := newTab(t)
+		tb := newBenchTab(t, browserCtx, true)
 		_, url := serveSite(t, rootSite, "")
 		cold = append(cold, tb.benchLoad(url, tok.raw))
 	}
 
-	tb := newTab(t)
+	tb := newBenchTab(t, browserCtx, true) // many loads in one tab: benchTimeout, not testTimeout
 	_, url := serveSite(t, rootSite, "")
 	tb.benchLoad(url, tok.raw)
 	tb.waitServiceWorker()
