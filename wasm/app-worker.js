@@ -178,12 +178,13 @@ async function respond(path) {
 //
 // The check reads a second match of the same entry rather than a clone of
 // the one served: a Response straight from Cache Storage keeps its link to
-// the stored entry, which lets Chromium reuse the code it compiled for
-// app.wasm on an earlier visit; a cloned (tee'd) body loses it, and every
-// load would compile 10 MB again. (A script that could rewrite the entry
-// between the two matches already runs on this origin, and so can read the
-// page anyway: the hash guards against what the cache carries over, not
-// against a script on the page.)
+// the stored entry, which lets Chromium reuse compiled code for it. (Since
+// the loader decompresses app.wasm.gz into a Response of its own, the wasm
+// no longer gets that reuse; a clone would cost the other files nothing
+// either, but one read path for every file is simpler to check. A script
+// that could rewrite the entry between the two matches already runs on
+// this origin, and so can read the page anyway: the hash guards against
+// what the cache carries over, not against a script on the page.)
 async function use(cache, path) {
   const url = urlOf(path);
   if (await verified(path, await cache.match(url))) {
