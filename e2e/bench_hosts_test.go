@@ -24,6 +24,10 @@ import (
 // machine other jobs share.
 const benchTimeout = 15 * time.Minute
 
+// benchLoadTimeout bounds one measured page load: a cold 10 MB compile on
+// a machine other jobs share can take tens of seconds.
+const benchLoadTimeout = 3 * time.Minute
+
 // netProfile is a network Chromium emulates for a tab (CDP
 // Network.emulateNetworkConditions); zero throughput is no throttling.
 type netProfile struct {

@@ -95,7 +95,7 @@ func (tb *tab) benchLoad(url, tok string) benchSample {
 	tb.t.Helper()
 	tb.addInitScript(fmt.Sprintf(benchLoadJS, jsString(tok), jsString(firstToken)))
 	tb.do("navigating", chromedp.Navigate(url))
-	tb.waitJS("the first token on screen", `window.__tsBench && window.__tsBench.shown > 0`, 60*time.Second)
+	tb.waitJS("the first token on screen", `window.__tsBench && window.__tsBench.shown > 0`, benchLoadTimeout)
 	return eval[benchSample](tb, `window.__tsBench`)
 }
 
