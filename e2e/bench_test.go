@@ -36,12 +36,12 @@ func TestBenchBrowser(t *testing.T) {
 	var cold, warm []benchSample
 
 	for range benchRuns {
-		tb := newTab(t)
+		tb := newBenchTab(t, browserCtx, true)
 		_, url := serveSite(t, rootSite, "")
 		cold = append(cold, tb.benchLoad(url, tok.raw))
 	}
 
-	tb := newTab(t)
+	tb := newBenchTab(t, browserCtx, true) // many loads in one tab: benchTimeout, not testTimeout
 	_, url := serveSite(t, rootSite, "")
 	tb.benchLoad(url, tok.raw)
 	tb.waitServiceWorker()
@@ -98,7 +98,7 @@ func (tb *tab) benchLoad(url, tok string) benchSample {
 	tb.t.Helper()
 	tb.addInitScript(fmt.Sprintf(benchLoadJS, jsString(tok), jsString(firstToken)))
 	tb.do("navigating", chromedp.Navigate(url))
-	tb.waitJS("the first token on screen", `window.__tsBench && window.__tsBench.shown > 0`, 60*time.Second)
+	tb.waitJS("the first token on screen", `window.__tsBench && window.__tsBench.shown > 0`, benchLoadTimeout)
 	return eval[benchSample](tb, `window.__tsBench`)
 }
 

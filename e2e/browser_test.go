@@ -46,6 +46,13 @@ func newTab(t *testing.T) *tab {
 // attach records a tab's traffic and console and bounds it with testTimeout.
 func attach(t *testing.T, ctx context.Context) *tab {
 	t.Helper()
+	return attachFor(t, ctx, testTimeout)
+}
+
+// attachFor is attach with another bound (the benchmarks load pages many
+// times in one tab, on a loaded machine).
+func attachFor(t *testing.T, ctx context.Context, timeout time.Duration) *tab {
+	t.Helper()
 	tb := &tab{t: t, net: &netRecorder{}, log: &consoleRecorder{}}
 	if err := chromedp.Listen(ctx, func(ev any) {
 		tb.net.observe(ev)
@@ -61,7 +68,7 @@ func attach(t *testing.T, ctx context.Context) *tab {
 	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("log.enable: %v", err)
 	}
-	tctx, cancel := context.WithTimeout(ctx, testTimeout)
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancel)
 	tb.ctx = tctx
 	return tb

@@ -179,13 +179,13 @@ func TestWorkerFailsClosed(t *testing.T) {
 	tb.paste(newTestToken(t, time.Now()).raw)
 	tb.waitFor(firstToken)
 
-	// app.wasm is checked when it is fetched; the page (verified) shows the
-	// worker's refusal in go-app's loading label.
-	tb.tamperCache("web/app.wasm", "\x00asm tampered")
-	site.replace("/web/app.wasm", "\x00asm tampered")
+	// app.wasm.gz is checked when it is fetched; the page (verified) shows
+	// the worker's refusal in go-app's loading label.
+	tb.tamperCache("web/app.wasm.gz", "\x00asm tampered")
+	site.replace("/web/app.wasm.gz", "\x00asm tampered")
 	tb.do("reloading", chromedp.Reload())
-	tb.waitJS("the refusal in the loading label", `(document.getElementById("app-wasm-loader-label")?.textContent ?? "").includes("web/app.wasm does not match `+integrityMessage+`")`, 20*time.Second)
-	site.restore("/web/app.wasm")
+	tb.waitJS("the refusal in the loading label", `(document.getElementById("app-wasm-loader-label")?.textContent ?? "").includes("web/app.wasm.gz does not match `+integrityMessage+`")`, 20*time.Second)
+	site.restore("/web/app.wasm.gz")
 	tb.reload()
 
 	// Offline, a tampered file cannot be refetched: the page fails closed.

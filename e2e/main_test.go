@@ -104,11 +104,18 @@ func startBrowser(profile string) (context.Context, func(), error) {
 	return ctx, stop, nil
 }
 
-// serveSite serves a built site on a random 127.0.0.1 port for one test and
-// returns the page URL (with the trailing slash).
+// serveSite serves a built site on a random 127.0.0.1 port for one test, as
+// a plain static host (no compression), and returns the page URL (with the
+// trailing slash).
 func serveSite(t *testing.T, dir, prefix string) (*httptest.Server, string) {
 	t.Helper()
-	srv := httptest.NewServer(sitesrv.Handler(dir, prefix))
+	return serveSiteAs(t, dir, prefix, sitesrv.Plain)
+}
+
+// serveSiteAs is serveSite as the given kind of host.
+func serveSiteAs(t *testing.T, dir, prefix string, host sitesrv.Host) (*httptest.Server, string) {
+	t.Helper()
+	srv := httptest.NewServer(sitesrv.HostHandler(dir, prefix, host))
 	t.Cleanup(srv.Close)
 	return srv, srv.URL + prefix + "/"
 }

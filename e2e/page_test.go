@@ -43,8 +43,9 @@ func TestLoadingProgressIsReal(t *testing.T) {
 	if len(seen) == 0 {
 		t.Fatal("no loading progress was recorded")
 	}
-	// go-app divides by WasmContentLength: with the raw size it ends at
-	// exactly 100 and never goes past it or backwards.
+	// The loader counts the bytes of web/app.wasm.gz against its size
+	// known at build time: it ends at exactly 100 and never goes past it or
+	// backwards.
 	if last := seen[len(seen)-1]; last != 100 {
 		t.Errorf("last progress = %d%%, want 100%% (seen: %v)", last, seen)
 	}

@@ -7,7 +7,9 @@
 // finds none of its placeholders here.
 //
 // Integrity: every cached file is hashed (crypto.subtle.digest) before it is
-// used. On a mismatch the file is fetched from the network once, bypassing
+// used. A compressed file (web/app.wasm.gz) also verifies as its decompressed
+// bytes (build.decoded), which is what a host that sends it with
+// Content-Encoding: gzip hands over. On a mismatch the file is fetched from the network once, bypassing
 // the HTTP cache, and checked again; a good copy replaces the cached one. A
 // file that is still wrong is not served: the answer is a 500 with a plain
 // message, and a page load whose files do not all verify gets that message
@@ -51,15 +53,32 @@ async function verified(path, response) {
   if (!response || !response.ok || response.redirected) {
     return false;
   }
-  return (await sha256(response)) === build.files[path];
+  const sum = await sha256(response);
+  return sum === build.files[path] || (Object.hasOwn(build.decoded, path) && sum === build.decoded[path]);
 }
 
 // fetchVerified asks the network for path, skipping the HTTP cache, and
 // returns the response only when it verifies.
 async function fetchVerified(path) {
+  return fetchChecked(path, "reload");
+}
+
+// fetchRevalidated asks for path with the HTTP cache revalidating (a 304
+// when the page has just downloaded it: the worker is registered after the
+// wasm download, so the first visit does not download app.wasm.gz twice),
+// and, should that copy not verify, once more from the network alone.
+async function fetchRevalidated(path) {
+  try {
+    return await fetchChecked(path, "no-cache");
+  } catch (err) {
+    return fetchVerified(path);
+  }
+}
+
+async function fetchChecked(path, mode) {
   let response;
   try {
-    response = await fetch(new Request(urlOf(path), { cache: "reload" }));
+    response = await fetch(new Request(urlOf(path), { cache: mode }));
   } catch (err) {
     throw new IntegrityError(path, false);
   }
@@ -90,7 +109,7 @@ self.addEventListener("install", (event) => {
     caches
       .open(cacheName)
       .then((cache) =>
-        Promise.all(paths.map((path) => fetchVerified(path).then((response) => cache.put(urlOf(path), response))))
+        Promise.all(paths.map((path) => fetchRevalidated(path).then((response) => cache.put(urlOf(path), response))))
       )
       .then(() => self.skipWaiting())
   );
@@ -143,7 +162,7 @@ async function respond(path) {
     const cache = await caches.open(cacheName);
     if (path === "") {
       // The page: the files it loads must verify first, so a bad file shows
-      // this message instead of a page that half works. app.wasm (10 MB) is
+      // this message instead of a page that half works. app.wasm.gz is
       // checked when it is fetched, not twice per load: app.js, verified
       // here, shows the worker's refusal of it in the loading label.
       await Promise.all(paths.filter((p) => !build.selfReported.includes(p)).map((p) => use(cache, p)));
@@ -159,12 +178,13 @@ async function respond(path) {
 //
 // The check reads a second match of the same entry rather than a clone of
 // the one served: a Response straight from Cache Storage keeps its link to
-// the stored entry, which lets Chromium reuse the code it compiled for
-// app.wasm on an earlier visit; a cloned (tee'd) body loses it, and every
-// load would compile 10 MB again. (A script that could rewrite the entry
-// between the two matches already runs on this origin, and so can read the
-// page anyway: the hash guards against what the cache carries over, not
-// against a script on the page.)
+// the stored entry, which lets Chromium reuse compiled code for it. (Since
+// the loader decompresses app.wasm.gz into a Response of its own, the wasm
+// no longer gets that reuse; a clone would cost the other files nothing
+// either, but one read path for every file is simpler to check. A script
+// that could rewrite the entry between the two matches already runs on
+// this origin, and so can read the page anyway: the hash guards against
+// what the cache carries over, not against a script on the page.)
 async function use(cache, path) {
   const url = urlOf(path);
   if (await verified(path, await cache.match(url))) {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -39,8 +40,12 @@ type siteOptions struct {
 	out        string // output directory
 	prefix     string // URL path the site is served under ("" or "/tools/tokenscope")
 	version    string // go-app's version; the content hash of app.wasm
-	wasmLength int64  // raw size of app.wasm, for the loading percentage
-	wasmPath   string // app.wasm to copy into the site ("": none)
+	wasmLength int64  // raw size of app.wasm, for the loading percentage of a decoded download
+	wasmSum    string // SHA-256 of the raw app.wasm, which the worker accepts from a host that decoded the .gz
+	wasmPath   string // app.wasm, shipped gzip-compressed as web/app.wasm.gz ("": none)
+	wasmGz     string // app.wasm already gzip-compressed (zopfli, by build.sh) ("": compress wasmPath here)
+	gz         []byte // web/app.wasm.gz
+	gzLength   int64  // size of web/app.wasm.gz, for the loading percentage
 	webDir     string // static assets to copy into web/ ("": none)
 	wasmExec   string // wasm_exec.js to copy over go-app's ("": keep go-app's)
 }
@@ -53,10 +58,10 @@ func generate(args []string) error {
 	if err := app.GenerateStaticWebsite(o.out, newHandler(o)); err != nil {
 		return fmt.Errorf("generating site in %s: %w", o.out, err)
 	}
-	if err := fixIndex(filepath.Join(o.out, "index.html")); err != nil {
+	if err := fixIndex(filepath.Join(o.out, "index.html"), o.prefix); err != nil {
 		return err
 	}
-	if err := fixAppJS(filepath.Join(o.out, "app.js")); err != nil {
+	if err := fixAppJS(filepath.Join(o.out, "app.js"), o); err != nil {
 		return err
 	}
 	if err := fixManifest(filepath.Join(o.out, "manifest.webmanifest"), o.prefix); err != nil {
@@ -66,7 +71,7 @@ func generate(args []string) error {
 		return err
 	}
 	// Last: the worker's manifest hashes the finished site.
-	return sealWorker(o.out)
+	return sealWorker(o.out, o.wasmSum)
 }
 
 // addFiles copies what go-app does not write: the web/ assets, app.wasm and
@@ -80,7 +85,7 @@ func (o siteOptions) addFiles() error {
 		}
 	}
 	if o.wasmPath != "" {
-		if err := copyFile(o.wasmPath, filepath.Join(o.out, filepath.FromSlash(siteWasmPath))); err != nil {
+		if err := writeFile(filepath.Join(o.out, filepath.FromSlash(siteWasmPath)), o.gz); err != nil {
 			return err
 		}
 	}
@@ -107,7 +112,7 @@ func copyWeb(src, dst string) error {
 		switch {
 		case d.IsDir():
 			return os.MkdirAll(target, 0o755)
-		case strings.HasSuffix(path, ".go") || rel == "app.wasm":
+		case strings.HasSuffix(path, ".go") || rel == "app.wasm" || rel == "app.wasm.gz":
 			return nil
 		}
 		return copyFile(path, target)
@@ -119,6 +124,10 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return fmt.Errorf("copying into the site: %w", err)
 	}
+	return writeFile(dst, b)
+}
+
+func writeFile(dst string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("copying into the site: %w", err)
 	}
@@ -138,11 +147,12 @@ var metaTag = regexp.MustCompile(`\s*<meta [^>]*>`)
 // <script>. go-app's RawHeaders would put it at the end of <head>.
 var cspMeta = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(sitepolicy.CSP) + `">`
 
-// fixIndex drops og:url and og:image, and adds the CSP. Without a
+// fixIndex drops og:url and og:image, and adds the CSP and the preload of
+// web/app.wasm.gz (see wasmFetchJS). Without a
 // Handler.Domain go-app writes og:url and og:image as "https://" + path
 // ("https:///tools/tokenscope"), and a static site does not know the domain
 // it will be served from.
-func fixIndex(path string) error {
+func fixIndex(path, prefix string) error {
 	return rewrite(path, func(b []byte) ([]byte, error) {
 		b = metaTag.ReplaceAllFunc(b, func(tag []byte) []byte {
 			s := string(tag)
@@ -156,46 +166,167 @@ func fixIndex(path string) error {
 		if bytes.Count(b, []byte(charset)) != 1 || bytes.Contains(b, []byte(`http-equiv="Content-Security-Policy"`)) {
 			return nil, errors.New("index.html: go-app's <meta charset> not found once, or a CSP already there; update fixIndex")
 		}
-		return bytes.Replace(b, []byte(charset), []byte(charset+"\n    "+cspMeta), 1), nil
+		return bytes.Replace(b, []byte(charset), []byte(charset+"\n    "+cspMeta+"\n    "+wasmPreload(prefix)), 1), nil
 	})
 }
 
-// wasmFetchJS is added to go-app's app.js. When the service worker already
-// controls the page, app.wasm comes from Cache Storage: fetching it directly
-// lets Chromium reuse the code it compiled on an earlier visit, where go-app's
-// progress wrapper (a new Response around a ReadableStream) forces a fresh
-// compile of 10 MB on every load. There is no download to show progress for.
+// wasmFetchJS replaces go-app's wasm download in app.js (fixAppJS).
+//
+// The site ships app.wasm gzip-compressed (web/app.wasm.gz), because a plain
+// static host (python -m http.server, nginx's default types, this project's
+// own ./build.sh serve) sends application/wasm uncompressed: 10 MB instead
+// of 2.3. The loader streams the download through DecompressionStream into
+// WebAssembly.instantiateStreaming, so compiling overlaps downloading. A
+// host that labels .gz files Content-Encoding: gzip has the browser decode
+// them already: the first bytes are then "\0asm", not gzip's 1f 8b, and pass
+// through as they are. The progress bar counts the bytes that arrive
+// against the size of whichever of the two came.
+//
+// The download starts with the HTML: index.html preloads web/app.wasm.gz
+// (as="fetch" crossorigin, which the fetch here matches, so the browser
+// uses the preloaded response instead of downloading it again).
+//
+// The service worker is registered when the download is over, not while it
+// runs: its install fetches every file of the site, and by then the HTTP
+// cache has them, so it revalidates (304) instead of downloading app.wasm.gz
+// a second time on the first visit.
 const wasmFetchJS = `
 // tokenscope: see wasmFetchJS in wasm/site.go.
-function tokenscopeFetchWasm(url, progress) {
-  if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-    progress(100);
-    return fetch(url).then(tokenscopeCheckWasm);
-  }
-  return fetchWithProgress(url, progress);
+// Function declarations only above tokenscopeFetchWasm: app.js calls
+// tokenscopeRegisterLater and tokenscopeFetchWasm from its top, before a
+// const or let down here would be initialised.
+function tokenscopeWasmSize() {
+  return { gzip: %d, raw: %d };
 }
 
-// A worker that refused app.wasm (it failed its integrity check) answers
-// 500 with a plain message: show that message, which go-app puts in its
-// loading label, rather than a MIME type error.
-async function tokenscopeCheckWasm(response) {
-  if (!response.ok) {
-    throw new Error((await response.text()).trim() || "app.wasm: HTTP " + response.status);
+// tokenscopeWasmDownload is a promise that settles when the wasm download
+// is over, however it ended.
+function tokenscopeWasmDownload() {
+  if (!tokenscopeWasmDownload.done) {
+    tokenscopeWasmDownload.done = new Promise((resolve) => {
+      tokenscopeWasmDownload.settle = resolve;
+    });
   }
-  return response;
+  return tokenscopeWasmDownload.done;
+}
+
+function tokenscopeWasmSettled() {
+  tokenscopeWasmDownload();
+  tokenscopeWasmDownload.settle();
+}
+
+function tokenscopeRegisterLater(register) {
+  if (!goappCanLoadWebAssembly()) {
+    register(); // ?wasm=false or a crawler: no download to wait for
+    return;
+  }
+  tokenscopeWasmDownload().then(register);
+}
+
+async function tokenscopeFetchWasm(url, progress) {
+  try {
+    if (typeof DecompressionStream !== "function") {
+      throw new Error("This browser cannot decompress app.wasm (no DecompressionStream): update it.");
+    }
+    const response = await fetch(url);
+    if (!response.ok) {
+      // A worker that refused app.wasm.gz (it failed its integrity check)
+      // answers 500 with a plain message: show that message, which go-app
+      // puts in its loading label, rather than a compile error.
+      throw new Error((await response.text()).trim() || url + ": HTTP " + response.status);
+    }
+    return await tokenscopeWasmResponse(response, progress);
+  } catch (err) {
+    tokenscopeWasmSettled();
+    throw err;
+  }
+}
+
+async function tokenscopeWasmResponse(response, progress) {
+  const reader = response.body.getReader();
+  const head = [];
+  let headLength = 0;
+  while (headLength < 2) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    head.push(value);
+    headLength += value.byteLength;
+  }
+  const start = new Uint8Array(headLength);
+  head.reduce((at, chunk) => (start.set(chunk, at), at + chunk.byteLength), 0);
+  const gzipped = headLength >= 2 && start[0] === 0x1f && start[1] === 0x8b;
+  const total = gzipped ? tokenscopeWasmSize().gzip : tokenscopeWasmSize().raw;
+  let loaded = 0;
+  let shown = -1;
+  const count = (n) => {
+    loaded += n;
+    const percent = Math.min(100, Math.floor((loaded * 100) / total));
+    if (percent !== shown) {
+      shown = percent;
+      progress(percent);
+    }
+  };
+  const body = new ReadableStream({
+    start(controller) {
+      count(headLength);
+      if (headLength > 0) {
+        controller.enqueue(start);
+      }
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          progress(100);
+          tokenscopeWasmSettled();
+          controller.close();
+          return;
+        }
+        count(value.byteLength);
+        controller.enqueue(value);
+      } catch (err) {
+        tokenscopeWasmSettled();
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      tokenscopeWasmSettled();
+      return reader.cancel(reason);
+    },
+  });
+  const wasm = gzipped ? body.pipeThrough(new DecompressionStream("gzip")) : body;
+  return new Response(wasm, { headers: { "Content-Type": "application/wasm" } });
 }
 `
 
-// fixAppJS routes go-app's wasm download through tokenscopeFetchWasm.
-func fixAppJS(path string) error {
+// wasmPreload starts the wasm download as soon as the browser reads the
+// <head>, in parallel with app.js and wasm_exec.js rather than after them.
+// as="fetch" with crossorigin (mode cors, same-origin credentials) is what
+// fetch(url) in app.js asks for, so the browser hands that fetch the
+// preloaded response.
+func wasmPreload(prefix string) string {
+	return `<link rel="preload" href="` + prefix + "/" + siteWasmPath + `" as="fetch" crossorigin="anonymous">`
+}
+
+// fixAppJS points go-app's wasm download at tokenscopeFetchWasm and
+// web/app.wasm.gz, and holds the worker's registration until the download
+// is over (see wasmFetchJS).
+func fixAppJS(path string, o siteOptions) error {
 	return rewrite(path, func(b []byte) ([]byte, error) {
 		s := string(b)
-		const call = "fetchWithProgress("
-		i := strings.Index(s, call)
-		if i < 0 || strings.Count(s, call) != 2 { // the call, and the definition
-			return nil, errors.New("app.js: go-app's fetchWithProgress call not found; update fixAppJS")
+		call := `fetchWithProgress("` + o.prefix + "/web/app.wasm" + `"`
+		if strings.Count(s, call) != 1 {
+			return nil, errors.New("app.js: go-app's fetchWithProgress call not found once; update fixAppJS")
 		}
-		return []byte(s[:i] + "tokenscopeFetchWasm(" + s[i+len(call):] + wasmFetchJS), nil
+		s = strings.Replace(s, call, `tokenscopeFetchWasm("`+o.prefix+"/"+siteWasmPath+`"`, 1)
+		const register = "\ngoappInitServiceWorker();\n"
+		if strings.Count(s, register) != 1 {
+			return nil, errors.New("app.js: go-app's goappInitServiceWorker() call not found once; update fixAppJS")
+		}
+		s = strings.Replace(s, register, "\ntokenscopeRegisterLater(goappInitServiceWorker);\n", 1)
+		return []byte(s + fmt.Sprintf(wasmFetchJS, o.gzLength, o.wasmLength)), nil
 	})
 }
 
@@ -232,9 +363,11 @@ func parseFlags(args []string) (siteOptions, error) {
 	var o siteOptions
 	flags.StringVar(&o.out, "out", "", "write the static site to `dir` (required)")
 	flags.StringVar(&o.prefix, "prefix", "", "serve the site under this URL `path`, e.g. /tools/tokenscope")
-	flags.StringVar(&o.wasmPath, "wasm", "", "the built app.wasm `file`, copied to web/app.wasm: its size and content hash set -wasm-size and -version")
+	flags.StringVar(&o.wasmPath, "wasm", "", "the built app.wasm `file`, shipped gzip-compressed as web/app.wasm.gz: its size and content hash set -wasm-size and -version")
+	flags.StringVar(&o.wasmGz, "wasm-gz", "", "the -wasm file already gzip-compressed (by zopfli), shipped as is (default: compress -wasm with Go's gzip -9)")
 	flags.StringVar(&o.version, "version", "", "app version (default: content hash of -wasm)")
 	flags.Int64Var(&o.wasmLength, "wasm-size", 0, "raw size of app.wasm in bytes (default: size of -wasm)")
+	flags.Int64Var(&o.gzLength, "wasm-gz-size", 0, "size of web/app.wasm.gz in bytes, without -wasm")
 	flags.StringVar(&o.webDir, "web", "", "copy the static assets in `dir` into the site's web/")
 	flags.StringVar(&o.wasmExec, "wasm-exec", "", "the toolchain's wasm_exec.js `file`, replacing go-app's copy")
 	if err := flags.Parse(args); err != nil {
@@ -253,29 +386,74 @@ func parseFlags(args []string) (siteOptions, error) {
 			return o, err
 		}
 	}
-	if o.version == "" || o.wasmLength <= 0 {
-		return o, errors.New("need -wasm, or both -version and -wasm-size")
+	if o.version == "" || o.wasmLength <= 0 || o.gzLength <= 0 {
+		return o, errors.New("need -wasm, or -version, -wasm-size and -wasm-gz-size")
 	}
 	return o, nil
 }
 
-// fromWasm fills the version and size from the wasm file, unless set by flag.
+// fromWasm fills the version, sizes and hash from the wasm file (unless set
+// by flag) and reads or makes the gzip-compressed copy the site ships.
 func (o *siteOptions) fromWasm(path string) error {
-	f, err := os.Open(path)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("reading wasm: %w", err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return fmt.Errorf("hashing %s: %w", path, err)
-	}
+	sum := sha256.Sum256(raw)
+	o.wasmSum = hex.EncodeToString(sum[:])
 	if o.version == "" {
-		o.version = hex.EncodeToString(h.Sum(nil))[:16]
+		o.version = o.wasmSum[:16]
 	}
 	if o.wasmLength <= 0 {
-		o.wasmLength = n
+		o.wasmLength = int64(len(raw))
+	}
+	if o.wasmGz != "" {
+		if o.gz, err = os.ReadFile(o.wasmGz); err != nil {
+			return fmt.Errorf("reading the compressed wasm: %w", err)
+		}
+		if err := checkGzip(o.gz, raw); err != nil {
+			return fmt.Errorf("%s: %w", o.wasmGz, err)
+		}
+	} else if o.gz, err = gzipBest(raw); err != nil {
+		return err
+	}
+	o.gzLength = int64(len(o.gz))
+	return nil
+}
+
+// gzipBest is the fallback compressor when build.sh did not hand over a
+// zopfli-compressed copy (tests, a bare go run ./wasm): Go's level 9 is
+// about 1% larger than gzip -9 and 5% larger than zopfli.
+func gzipBest(raw []byte) ([]byte, error) {
+	var b bytes.Buffer
+	w, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return nil, fmt.Errorf("compressing wasm: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("compressing wasm: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// errGzipMismatch is a -wasm-gz that does not decompress to -wasm: shipping
+// it would run another build than the version and hashes say.
+var errGzipMismatch = errors.New("does not decompress to the -wasm file")
+
+func checkGzip(gz, raw []byte) error {
+	r, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return fmt.Errorf("%w: %w", errGzipMismatch, err)
+	}
+	got, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errGzipMismatch, err)
+	}
+	if !bytes.Equal(got, raw) {
+		return errGzipMismatch
 	}
 	return nil
 }
@@ -327,7 +505,7 @@ func newHandler(o siteOptions) *app.Handler {
 		CacheableResources:    []string{"/web/icon.svg"},
 		Resources:             resources(o.prefix),
 		Version:               o.version,
-		WasmContentLength:     strconv.FormatInt(o.wasmLength, 10),
+		WasmContentLength:     strconv.FormatInt(o.gzLength, 10),
 		ServiceWorkerTemplate: workerJS,
 	}
 }
@@ -353,15 +531,20 @@ type workerBuild struct {
 	Files map[string]string `json:"files"`
 	// SelfReported are files the worker checks only when they are fetched,
 	// not again before serving the page, because the page itself shows a
-	// refusal: app.wasm, whose fetch goes through tokenscopeCheckWasm.
+	// refusal: app.wasm.gz, whose fetch goes through tokenscopeFetchWasm.
 	SelfReported []string `json:"selfReported"`
+	// Decoded is, for a compressed file, the SHA-256 of its decompressed
+	// bytes: a host that serves .gz files with Content-Encoding: gzip hands
+	// the worker's fetch the decoded bytes, which are this build's as well.
+	Decoded map[string]string `json:"decoded"`
 }
 
-// siteWasmPath is app.wasm's path under the site root, where go-app loads it.
-const siteWasmPath = "web/app.wasm"
+// siteWasmPath is the compressed app.wasm's path under the site root, where
+// the loader fetches it.
+const siteWasmPath = "web/app.wasm.gz"
 
 // sealWorker writes the manifest of the finished site into app-worker.js.
-func sealWorker(dir string) error {
+func sealWorker(dir, wasmSum string) error {
 	files, err := siteManifest(dir)
 	if err != nil {
 		return err
@@ -371,7 +554,11 @@ func sealWorker(dir string) error {
 		return fmt.Errorf("encoding the worker manifest: %w", err)
 	}
 	id := sha256.Sum256(list)
-	b, err := json.Marshal(workerBuild{ID: hex.EncodeToString(id[:8]), Files: files, SelfReported: []string{siteWasmPath}})
+	decoded := map[string]string{}
+	if _, ok := files[siteWasmPath]; ok && wasmSum != "" {
+		decoded[siteWasmPath] = wasmSum
+	}
+	b, err := json.Marshal(workerBuild{ID: hex.EncodeToString(id[:8]), Files: files, SelfReported: []string{siteWasmPath}, Decoded: decoded})
 	if err != nil {
 		return fmt.Errorf("encoding the worker manifest: %w", err)
 	}

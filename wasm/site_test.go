@@ -3,10 +3,14 @@
 package main
 
 import (
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"html"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,7 +33,7 @@ func init() {
 func generateSite(t *testing.T, prefix string) string {
 	t.Helper()
 	out := t.TempDir()
-	args := []string{"-out", out, "-version", "v123", "-wasm-size", "4242"}
+	args := []string{"-out", out, "-version", "v123", "-wasm-size", "4242", "-wasm-gz-size", "1717"}
 	if prefix != "" {
 		args = append(args, "-prefix", prefix)
 	}
@@ -82,14 +86,23 @@ func TestSiteUnderPrefix(t *testing.T) {
 	}
 	appJS := read(t, filepath.Join(out, "app.js"))
 	for _, want := range []string{
-		`"` + prefix + `/web/app.wasm"`,
+		`tokenscopeFetchWasm("` + prefix + `/web/app.wasm.gz"`,
 		`"` + prefix + `/app-worker.js"`,
 		`"GOAPP_ROOT_PREFIX":"` + prefix + `"`,
-		`goappWasmContentLength = "4242"`,
+		`goappWasmContentLength = "1717"`,
+		"  return { gzip: 1717, raw: 4242 };",
+		"\ntokenscopeRegisterLater(goappInitServiceWorker);\n",
+		`new DecompressionStream("gzip")`,
 	} {
 		if !strings.Contains(appJS, want) {
 			t.Errorf("app.js lacks %s", want)
 		}
+	}
+	if strings.Contains(appJS, "\ngoappInitServiceWorker();") || strings.Contains(appJS, `fetchWithProgress("`) {
+		t.Error("app.js still registers the worker before the wasm download, or still fetches with go-app's loader")
+	}
+	if want := `<link rel="preload" href="` + prefix + `/web/app.wasm.gz" as="fetch" crossorigin="anonymous">`; !strings.Contains(index, want) {
+		t.Errorf("index.html lacks %s", want)
 	}
 	var manifest struct {
 		Scope    string `json:"scope"`
@@ -111,7 +124,9 @@ func TestWorker(t *testing.T) {
 	for _, want := range []string{
 		"const cacheName = cachePrefix + build.id;",
 		`crypto.subtle.digest("SHA-256"`,
-		`cache: "reload"`,
+		`fetchChecked(path, "reload")`,
+		`fetchChecked(path, "no-cache")`,
+		"build.decoded[path]",
 		"status: 500",
 		"event.waitUntil(",
 		"skipWaiting()",
@@ -155,6 +170,7 @@ func TestWorkerManifest(t *testing.T) {
 		"web/fonts/x.woff2":    "font",
 		"web/web.go":           "package web",
 		"web/app.wasm":         "stale",
+		"web/app.wasm.gz":      "stale",
 		"app.wasm":             "\x00asm fresh",
 		"wasm_exec.js":         "// toolchain",
 		"web/with space.svg":   "<svg/>",
@@ -179,8 +195,11 @@ func TestWorkerManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := read(t, filepath.Join(out, "web", "app.wasm")); got != "\x00asm fresh" {
-		t.Errorf("web/app.wasm = %q, want the -wasm file", got)
+	if got := gunzip(t, filepath.Join(out, "web", "app.wasm.gz")); got != "\x00asm fresh" {
+		t.Errorf("web/app.wasm.gz decompresses to %q, want the -wasm file", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "web", "app.wasm")); err == nil {
+		t.Error("web/app.wasm was copied into the site: only the .gz ships")
 	}
 	if got := read(t, filepath.Join(out, "wasm_exec.js")); got != "// toolchain" {
 		t.Errorf("wasm_exec.js = %q, want the -wasm-exec file", got)
@@ -215,7 +234,7 @@ func TestWorkerManifest(t *testing.T) {
 	if !reflect.DeepEqual(b.Files, want) {
 		t.Errorf("manifest files\n%v\nwant\n%v", b.Files, want)
 	}
-	for _, path := range []string{"", "app.js", "app.css", "manifest.webmanifest", "wasm_exec.js", "web/app.wasm", "web/sub/dir/deep.txt"} {
+	for _, path := range []string{"", "app.js", "app.css", "manifest.webmanifest", "wasm_exec.js", "web/app.wasm.gz", "web/sub/dir/deep.txt"} {
 		if _, ok := b.Files[path]; !ok {
 			t.Errorf("manifest lacks %q", path)
 		}
@@ -223,8 +242,12 @@ func TestWorkerManifest(t *testing.T) {
 	if len(b.ID) != 16 {
 		t.Errorf("build id %q", b.ID)
 	}
-	if len(b.SelfReported) != 1 || b.SelfReported[0] != "web/app.wasm" || b.Files["web/app.wasm"] == "" {
-		t.Errorf("self-reported files %q: want web/app.wasm, which is in the manifest", b.SelfReported)
+	if len(b.SelfReported) != 1 || b.SelfReported[0] != "web/app.wasm.gz" || b.Files["web/app.wasm.gz"] == "" {
+		t.Errorf("self-reported files %q: want web/app.wasm.gz, which is in the manifest", b.SelfReported)
+	}
+	rawSum := sha256.Sum256([]byte("\x00asm fresh"))
+	if want := map[string]string{"web/app.wasm.gz": hex.EncodeToString(rawSum[:])}; !reflect.DeepEqual(b.Decoded, want) {
+		t.Errorf("decoded hashes %v, want %v: a host that decodes the .gz hands the worker the raw wasm", b.Decoded, want)
 	}
 
 	// Another byte anywhere is another build, with its own cache.
@@ -301,5 +324,63 @@ func TestParseFlagsNeedsVersion(t *testing.T) {
 	}
 	if _, err := parseFlags(nil); err == nil {
 		t.Error("no -out: want an error")
+	}
+}
+
+func gunzip(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return string(b)
+}
+
+// TestWasmGz: a -wasm-gz is shipped byte for byte, and one that does not
+// decompress to -wasm is refused, so the version and hashes always describe
+// the code that runs.
+func TestWasmGz(t *testing.T) {
+	src := t.TempDir()
+	raw := filepath.Join(src, "app.wasm")
+	if err := os.WriteFile(raw, []byte("\x00asm fresh"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good, err := gzipBest([]byte("\x00asm fresh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := gzipBest([]byte("\x00asm other"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"good.gz": good, "bad.gz": bad, "notgzip.gz": []byte("\x00asm fresh")} {
+		if err := os.WriteFile(filepath.Join(src, name), body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	if err := generate([]string{"-out", out, "-wasm", raw, "-wasm-gz", filepath.Join(src, "good.gz")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, filepath.Join(out, "web", "app.wasm.gz")); got != string(good) {
+		t.Error("the -wasm-gz file was not shipped as it is")
+	}
+	if appJS := read(t, filepath.Join(out, "app.js")); !strings.Contains(appJS, fmt.Sprintf("{ gzip: %d, raw: %d }", len(good), len("\x00asm fresh"))) {
+		t.Error("app.js does not carry the compressed and raw sizes")
+	}
+	for _, name := range []string{"bad.gz", "notgzip.gz"} {
+		err := generate([]string{"-out", t.TempDir(), "-wasm", raw, "-wasm-gz", filepath.Join(src, name)})
+		if !errors.Is(err, errGzipMismatch) {
+			t.Errorf("-wasm-gz %s: %v, want errGzipMismatch", name, err)
+		}
 	}
 }

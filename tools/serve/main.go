@@ -1,6 +1,9 @@
 // Command serve serves a built tokenscope site on the loopback interface:
 //
-//	go run ./tools/serve -dir dist -port 8080 -prefix /tools/tokenscope
+//	go run ./tools/serve -dir dist -port 8080 -prefix /tools/tokenscope [-host gzip]
+//
+// By default it behaves like a plain static host that compresses nothing;
+// -host gzip behaves like one that compresses on the fly (tools/sitesrv).
 //
 // ./build.sh serve builds the site and runs this.
 package main
@@ -29,7 +32,12 @@ func run() error {
 	dir := flag.String("dir", "dist", "site `directory`")
 	port := flag.Int("port", 8080, "TCP `port` on 127.0.0.1")
 	prefix := flag.String("prefix", "", "URL `path` the site is built for, e.g. /tools/tokenscope")
+	hostName := flag.String("host", "plain", "behave like a `plain` static host (no compression) or a `gzip` one")
 	flag.Parse()
+	host, err := sitesrv.ParseHost(*hostName)
+	if err != nil {
+		return err
+	}
 	if _, err := os.Stat(*dir + "/index.html"); err != nil {
 		return fmt.Errorf("no site in %s (run ./build.sh site): %w", *dir, err)
 	}
@@ -44,8 +52,8 @@ func run() error {
 	if p == "/" {
 		p = ""
 	}
-	fmt.Printf("tokenscope: serving %s at http://%s%s/ (Ctrl-C to stop)\n", *dir, ln.Addr(), p)
-	err = http.Serve(ln, sitesrv.Handler(*dir, p))
+	fmt.Printf("tokenscope: serving %s at http://%s%s/ as a %s host (Ctrl-C to stop)\n", *dir, ln.Addr(), p, host)
+	err = http.Serve(ln, sitesrv.HostHandler(*dir, p, host))
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
