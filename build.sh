@@ -20,7 +20,8 @@ usage: ./build.sh <command> [options]
         build the deployable static site (default: dist/)
   test  install what is missing, then run every check: go vet, native tests,
         wasm tests in Node, a short fuzz pass, end-to-end tests in Chromium
-  bench app.wasm sizes, native benchmarks of app/, browser timings
+  bench app.wasm sizes and its code by package, native benchmarks of app/,
+        browser timings
   help  this text
 
 --prefix builds the site for a sub-path: ./build.sh site --prefix /tools/tokenscope
