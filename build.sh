@@ -21,7 +21,8 @@ usage: ./build.sh <command> [options]
         build the deployable static site (default: dist/)
   test  install what is missing, then run every check: go vet, native tests,
         wasm tests in Node, a short fuzz pass, end-to-end tests in Chromium
-  bench app.wasm sizes, native benchmarks of app/, browser timings
+  bench app.wasm sizes and its code by package, native benchmarks of app/,
+        browser timings
   help  this text
 
 --prefix builds the site for a sub-path: ./build.sh site --prefix /tools/tokenscope
@@ -49,15 +50,31 @@ die() {
 # site
 # ---------------------------------------------------------------------------
 
-# build_wasm OUT compiles the app. Inlining is off outside crypto/: inlined
-# copies of go-app's builder calls and fmt/json helpers are what made the
-# wasm large, and without them gzip -9 shrinks it by about 125 KB (2.45 to
-# 2.32 MB, under the 2.4 MB budget). crypto/ keeps inlining because the
-# session decryption's AES, SHA and HMAC are the hot path. ./build.sh bench
-# shows the timings stay within budget.
+# build_wasm OUT [LDFLAGS] compiles the app (LDFLAGS default -s -w; bench
+# passes "" for a copy that keeps the name section).
+#
+# Inlining is off outside crypto/: inlined copies of go-app's builder calls
+# and fmt/json helpers are what made the wasm large, and without them gzip -9
+# shrinks it by about 125 KB. crypto/ keeps inlining because the session
+# decryption's AES, SHA and HMAC are the hot path (about 36 KB gzip).
+#
+# go-app is built from a copy with its HTTP server and its router's
+# *regexp.Regexp cut out (tools/wasmtrim says where and why): net/http,
+# crypto/tls and regexp then leave app.wasm, 280 KB gzip -9 less. Only this
+# build uses the copy; go.mod and the native site generator are untouched.
 build_wasm() {
-	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" \
-		-gcflags=all=-l -gcflags=crypto/...= -o "$1" ./wasm
+	local out="$1" ldflags="${2--s -w}" dir modfile
+	dir="$(mktemp -d)"
+	modfile="$(go run ./tools/wasmtrim -out "$dir")" || {
+		rm -rf "$dir"
+		die "tools/wasmtrim failed"
+	}
+	GOOS=js GOARCH=wasm go build -modfile="$modfile" -trimpath -ldflags="$ldflags" \
+		-gcflags=all=-l -gcflags=crypto/...= -o "$out" ./wasm || {
+		rm -rf "$dir"
+		die "building app.wasm failed"
+	}
+	rm -rf "$dir"
 }
 
 # build_site OUT PREFIX: app.wasm first, because the page's version is its
@@ -290,6 +307,11 @@ cmd_bench() {
 	log "building app.wasm"
 	build_wasm "$tmp/app.wasm"
 	wasm_sizes "$tmp/app.wasm"
+
+	log "app.wasm by package (a copy built with symbols)"
+	build_wasm "$tmp/app-symbols.wasm" ""
+	go run ./tools/wasmsize -deps ./wasm "$tmp/app-symbols.wasm"
+	echo
 
 	log "bookmarklet size"
 	printf '\nbookmarklet for http://127.0.0.1:8080/: %s bytes (budget 2560)\n\n' "$(go run ./tools/bookmarklet -size http://127.0.0.1:8080/)"

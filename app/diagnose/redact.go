@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"tokenscope/app/token"
@@ -40,9 +39,68 @@ var exportedHeader = map[string]bool{
 	"alg": true, "typ": true, "kid": true, "enc": true, "cty": true, "zip": true,
 }
 
-// dateTimeString is an RFC 3339 date-time (a session's "expires"): shown
-// under any name, since it is time evidence and cannot hold a secret.
-var dateTimeString = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$`)
+// isDateTimeString reports whether s is an RFC 3339 date-time (a session's
+// "expires"): shown under any name, since it is time evidence and cannot
+// hold a secret. It is the pattern
+//
+//	^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$
+//
+// written out by hand (datetime_test.go holds the pattern and checks that
+// both agree), so that the wasm app compiles no regular expression.
+func isDateTimeString(s string) bool {
+	// digits consumes n ASCII digits from the front of s.
+	digits := func(n int) bool {
+		if len(s) < n {
+			return false
+		}
+		for i := 0; i < n; i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		s = s[n:]
+		return true
+	}
+	// one consumes one of the bytes of c from the front of s.
+	one := func(c string) bool {
+		if s != "" && strings.IndexByte(c, s[0]) >= 0 {
+			s = s[1:]
+			return true
+		}
+		return false
+	}
+	if !digits(4) || !one("-") || !digits(2) || !one("-") || !digits(2) ||
+		!one("T ") || !digits(2) || !one(":") || !digits(2) {
+		return false
+	}
+	if one(":") {
+		if !digits(2) {
+			return false
+		}
+		if one(".") {
+			n := 0
+			for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+				n++
+			}
+			if n < 1 || n > 9 {
+				return false
+			}
+			s = s[n:]
+		}
+	}
+	switch {
+	case one("Z"):
+	case one("+-"):
+		if !digits(2) {
+			return false
+		}
+		one(":")
+		if !digits(2) {
+			return false
+		}
+	}
+	return s == ""
+}
 
 // redactor carries what the export knows while it walks the report: the
 // typed secrets to cut out, and the report for pointing at nested tokens.
@@ -192,7 +250,7 @@ func (x *redactor) stringValue(key, s string, owner int, allow map[string]bool) 
 	switch {
 	case s == "":
 		return "" // an empty refresh field is evidence, and empty
-	case dateTimeString.MatchString(trimmed):
+	case isDateTimeString(trimmed):
 		return trimmed
 	}
 	if sp := credentialSpans(trimmed); len(sp) == 1 && sp[0].start == 0 && sp[0].end == len(trimmed) {
