@@ -89,20 +89,21 @@ func Analyse(ctx context.Context, data []byte, opts Options) (Timeline, []diagno
 	var tl Timeline
 	if len(data) > MaxHARBytes {
 		f := diagnose.Finding{Code: diagnose.CodeTimelineTooLarge, Severity: diagnose.SeverityError, Token: -1,
-			Title:  fmt.Sprintf("The HAR is %s, more than the %s the page reads", diagnose.ByteSize(len(data)), diagnose.ByteSize(MaxHARBytes)),
-			Detail: "Nothing of it was analysed.",
-			Fix:    "Record only the failing sequence (clear the Network panel, reproduce, export), or filter the panel to /api/ before exporting.",
+			Title:    fmt.Sprintf("The HAR is %s, more than the %s the page reads", diagnose.ByteSize(len(data)), diagnose.ByteSize(MaxHARBytes)),
+			Detail:   "Nothing of it was analysed.",
+			Fix:      "Record only the failing sequence (clear the Network panel, reproduce, export), or filter the panel to /api/ before exporting.",
 			Evidence: []diagnose.Evidence{{Name: "size", Value: fmt.Sprint(len(data))}, {Name: "limit", Value: fmt.Sprint(MaxHARBytes)}}}
 		return tl, []diagnose.Finding{f}, ErrTooLarge
 	}
 	a := &analyser{secrets: opts.Secrets, opened: map[string]openedSession{}}
 	var stripped strip
 	keptOver := false
-	n, more, creator, err := readEntries(ctx, data, func(i int, offset int64, e *harEntry) error {
+	var progress func(int)
+	if opts.Progress != nil {
+		progress = func(offset int) { opts.Progress(offset, len(data)) }
+	}
+	n, more, creator, err := readEntries(ctx, data, progress, func(i int, e *harEntry) error {
 		stripped.note(e)
-		if opts.Progress != nil && i%progressEvery == 0 {
-			opts.Progress(int(offset), len(data))
-		}
 		u, perr := url.Parse(e.Request.URL)
 		if perr != nil || !relevant(e, u) {
 			return nil

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strings"
 )
 
 // The HAR 1.2 subset the analysis reads. Everything else — Chrome's
@@ -73,102 +73,82 @@ func LooksLikeHAR(data []byte) bool {
 	return bytes.HasPrefix(d, []byte(`"log"`))
 }
 
-// readEntries streams log.entries one entry at a time, so the document is
-// tokenised once and never held as a tree; each decoded entry goes to visit.
-// It stops after MaxEntries (reporting more) and checks ctx between entries.
-func readEntries(ctx context.Context, data []byte, visit func(i int, offset int64, e *harEntry) error) (n int, more bool, creator string, err error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := expectDelim(dec, '{'); err != nil {
-		return 0, false, "", err
+// readEntries walks log.entries one entry at a time (see scan.go): the
+// document is scanned once, never held as a tree, and only entries that
+// pass the prefilter are decoded; each decoded entry goes to visit, and the
+// byte offset reached goes to progress every progressEvery entries. It stops after MaxEntries (reporting more) and checks
+// ctx between entries.
+func readEntries(ctx context.Context, data []byte, progress func(offset int), visit func(i int, e *harEntry) error) (n int, more bool, creator string, err error) {
+	s := &scanner{data: bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))}
+	if s.peek() != '{' {
+		return 0, false, "", s.errorf("not a JSON object")
 	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return 0, false, "", fmt.Errorf("%w: %v", ErrNotHAR, err)
+	foundLog, foundEntries := false, false
+	err = s.object(func(key []byte) error {
+		if string(key) != "log" || foundLog {
+			_, err := s.skip()
+			return err
 		}
-		if key != "log" {
-			if err := skipValue(dec); err != nil {
-				return 0, false, "", err
+		foundLog = true
+		return s.object(func(key []byte) error {
+			switch string(key) {
+			case "creator":
+				raw, err := s.skip()
+				if err != nil {
+					return err
+				}
+				var c struct{ Name, Version string }
+				if json.Unmarshal(raw, &c) == nil {
+					creator = strings.TrimSpace(c.Name + " " + c.Version)
+				}
+				return nil
+			case "entries":
+				if s.peek() != '[' {
+					return s.errorf("log.entries is not an array")
+				}
+				foundEntries = true
+				return s.array(func() error {
+					if more {
+						_, err := s.skip()
+						return err
+					}
+					if n >= MaxEntries {
+						more = true
+						_, err := s.skip()
+						return err
+					}
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					if progress != nil && n%progressEvery == 0 {
+						progress(s.pos)
+					}
+					raw, err := s.skip()
+					if err != nil {
+						return err
+					}
+					i := n
+					n++
+					if !mayMatter(raw) {
+						return nil
+					}
+					var e harEntry
+					if err := json.Unmarshal(raw, &e); err != nil {
+						return fmt.Errorf("%w: log.entries[%d]: %v", ErrNotHAR, i, err)
+					}
+					return visit(i, &e)
+				})
+			default:
+				_, err := s.skip()
+				return err
 			}
-			continue
-		}
-		return readLog(ctx, dec, visit)
+		})
+	})
+	if err != nil {
+		return n, false, creator, err
 	}
-	return 0, false, "", fmt.Errorf("%w: no \"log\" object", ErrNotHAR)
-}
-
-func readLog(ctx context.Context, dec *json.Decoder, visit func(int, int64, *harEntry) error) (n int, more bool, creator string, err error) {
-	if err := expectDelim(dec, '{'); err != nil {
-		return 0, false, "", err
-	}
-	found := false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return n, false, creator, fmt.Errorf("%w: %v", ErrNotHAR, err)
-		}
-		switch key {
-		case "creator":
-			var c struct{ Name, Version string }
-			if err := dec.Decode(&c); err != nil {
-				return n, false, creator, fmt.Errorf("%w: log.creator: %v", ErrNotHAR, err)
-			}
-			creator = c.Name + " " + c.Version
-		case "entries":
-			found = true
-			if err := expectDelim(dec, '['); err != nil {
-				return n, false, creator, fmt.Errorf("log.entries: %w", err)
-			}
-			for dec.More() {
-				if n >= MaxEntries {
-					return n, true, creator, nil
-				}
-				if err := ctx.Err(); err != nil {
-					return n, false, creator, err
-				}
-				var e harEntry
-				if err := dec.Decode(&e); err != nil {
-					return n, false, creator, fmt.Errorf("%w: log.entries[%d] at byte %d: %v", ErrNotHAR, n, dec.InputOffset(), err)
-				}
-				if err := visit(n, dec.InputOffset(), &e); err != nil {
-					return n, false, creator, err
-				}
-				n++
-			}
-			if _, err := dec.Token(); err != nil {
-				return n, false, creator, fmt.Errorf("%w: log.entries: %v", ErrNotHAR, err)
-			}
-		default:
-			if err := skipValue(dec); err != nil {
-				return n, false, creator, err
-			}
-		}
-	}
-	if !found {
+	if !foundEntries {
 		return 0, false, creator, fmt.Errorf("%w: no log.entries array", ErrNotHAR)
 	}
-	return n, false, creator, nil
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return fmt.Errorf("%w: empty document", ErrNotHAR)
-		}
-		return fmt.Errorf("%w: %v", ErrNotHAR, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("%w: expected %q at byte %d", ErrNotHAR, string(want), dec.InputOffset())
-	}
-	return nil
-}
-
-func skipValue(dec *json.Decoder) error {
-	var skip json.RawMessage
-	if err := dec.Decode(&skip); err != nil {
-		return fmt.Errorf("%w: %v", ErrNotHAR, err)
-	}
-	return nil
+	return n, more, creator, nil
 }
