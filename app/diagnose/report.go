@@ -83,6 +83,8 @@ type Report struct {
 	Objects []token.Object
 
 	truncated bool
+	// logFound says the paste held server log lines (ScanLog found some).
+	logFound bool
 
 	// opts holds the secrets and keys while Run works; cleared before Run
 	// returns so no secret outlives the analysis inside the Report.
@@ -98,8 +100,10 @@ func Run(text string, opts Options) Report {
 	for _, c := range ex.Candidates {
 		r.addToken(c, -1)
 	}
+	r.checkLog(text[:ex.AnalysedBytes])
 	r.checkInput(text, ex)
 	r.checkObjects(ex.Objects)
+	r.checkPastedLineage()
 	r.checkCookieSizes(ex.CookieHeaders)
 	r.sortFindings()
 	r.opts = Options{}
