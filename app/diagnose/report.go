@@ -81,6 +81,9 @@ type Report struct {
 	Findings   []Finding
 	// Objects are the JSON objects of the paste, for the session checks.
 	Objects []token.Object
+	// Timeline is the HAR timeline the page analysed beside the paste
+	// (timeline.Timeline.Rows); the export shows it. Empty for a paste.
+	Timeline []TimelineRow
 
 	truncated bool
 	// logFound says the paste held server log lines (ScanLog found some).

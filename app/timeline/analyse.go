@@ -297,3 +297,30 @@ func sanitizedFinding(s strip) diagnose.Finding {
 		Evidence: []diagnose.Evidence{{Name: "/api/auth/ entries", Value: fmt.Sprint(s.authEntries)},
 			{Name: "Cookie / Set-Cookie / Authorization", Value: "0"}}}
 }
+
+// Rows is the timeline as the Markdown export shows it (set it as
+// diagnose.Report.Timeline): requests by path, tokens by type and jti.
+func (tl Timeline) Rows() []diagnose.TimelineRow {
+	out := make([]diagnose.TimelineRow, 0, len(tl.Entries))
+	for _, e := range tl.Entries {
+		out = append(out, diagnose.TimelineRow{
+			Label: e.Label(), Start: e.Start, End: e.End, Status: e.Status,
+			Sent: tokenNames(e.Sent), Received: tokenNames(e.Received),
+			SessionError: e.SessionError, Overlaps: e.Overlaps,
+		})
+	}
+	return out
+}
+
+func tokenNames(ts []Token) []string {
+	out := make([]string, 0, len(ts))
+	seen := map[string]bool{}
+	for _, t := range ts {
+		name := t.Type + " " + t.ID
+		if !seen[name] { // the session cookie and the body often show the same token
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}
