@@ -149,3 +149,30 @@ func TestClassifierParity(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefilter: the prefilter lets through every kind of entry the analysis
+// needs, whatever the header case, and skips plain assets.
+func TestPrefilter(t *testing.T) {
+	keep := []string{
+		`{"request":{"headers":[{"name":"Cookie","value":"a=b"}]}}`,
+		`{"request":{"headers":[{"name":"cookie","value":"a=b"}]}}`,
+		`{"request":{"headers":[{"name":"COOKIE","value":"a=b"}]}}`,
+		`{"response":{"headers":[{"name":"set-cookie","value":"a=b"}]}}`,
+		`{"request":{"headers":[{"name":"Authorization","value":"Basic x"}]}}`,
+		`{"request":{"headers":[{"name":"AUTHORIZATION","value":"Basic x"}]}}`,
+		`{"request":{"url":"http://h/api/auth/csrf"}}`,
+		`{"request":{"url":"http://h/api/token/refresh/"}}`,
+		`{"request":{"url":"http://h/dj-rest-auth/login/"}}`,
+		`{"response":{"content":{"text":"x eyJhbGciOiJIUzI1NiJ9.e30.c2ln"}}}`,
+		`{"request":{"cookies":[{"name":"next-auth.session-token","value":"x"}]}}`,
+	}
+	for _, s := range keep {
+		if !timeline.MayMatterForTest([]byte(s)) {
+			t.Errorf("dropped %s", s)
+		}
+	}
+	skip := `{"request":{"method":"GET","url":"http://h/static/a.js","headers":[{"name":"Accept","value":"*/*"}],"cookies":[]},"response":{"cookies":[],"content":{"text":"export const o = 'hello world session'"}}}`
+	if timeline.MayMatterForTest([]byte(skip)) {
+		t.Errorf("kept %s", skip)
+	}
+}
