@@ -78,6 +78,7 @@ const (
 	CodeTimelineUnreadable Code = "timeline.unreadable"
 	CodeTimelineTooLarge   Code = "timeline.too_large"
 	CodeTimelineTruncated  Code = "timeline.truncated"
+	CodeTimelineLocked     Code = "timeline.sessions_locked"
 	CodeConcurrentRefresh  Code = "timeline.concurrent_refresh"
 	CodeStaleRefreshReused Code = "timeline.stale_refresh_reused"
 	CodeRefreshRotated     Code = "timeline.refresh_rotated"
@@ -167,6 +168,7 @@ var Catalog = []CodeInfo{
 	{CodeTimelineUnreadable, SeverityError, "The file is not a HAR 1.2 document (no log.entries array, or broken JSON); says where reading stopped."},
 	{CodeTimelineTooLarge, SeverityError, "The HAR is larger than timeline.MaxHARBytes (64 MiB): it was not read."},
 	{CodeTimelineTruncated, SeverityWarn, "The HAR has more entries than timeline.MaxEntries (20,000), or more auth-relevant ones than timeline.MaxKept (2,000): only the first were analysed."},
+	{CodeTimelineLocked, SeverityWarn, "Session cookies in the HAR could not be opened (no secret typed, or none of the typed secrets fits), so the tokens they carry and the lineage through them are unknown. Says how many and why."},
 	{CodeConcurrentRefresh, SeverityError, "Two or more requests refreshed with the same refresh token, overlapping in time or after a response had replaced it, and one was refused or produced a session error: a rotation race. Names the requests and times; the fix is on both sides."},
 	{CodeStaleRefreshReused, SeverityError, "A request refreshed with a refresh token that an earlier refresh had already used, and whose new token was never stored (no Set-Cookie, or the callback kept the old token): the rotation was dropped. Points at that response."},
 	{CodeRefreshRotated, SeverityOK, "A refresh replaced one refresh token with a new one (SimpleJWT's ROTATE_REFRESH_TOKENS), and the new one was delivered: the lineage link from jti to jti."},

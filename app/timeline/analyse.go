@@ -142,6 +142,9 @@ func Analyse(ctx context.Context, data []byte, opts Options) (Timeline, []diagno
 	if tl.Sanitized {
 		fs = append(fs, sanitizedFinding(stripped))
 	}
+	if f, ok := tl.lockedFinding(); ok {
+		fs = append(fs, f)
+	}
 	steps := tl.steps()
 	l := diagnose.JudgeLineage(steps)
 	tl.Rotations = l.Rotations
@@ -323,4 +326,35 @@ func tokenNames(ts []Token) []string {
 		}
 	}
 	return out
+}
+
+// lockedFinding says when session cookies stayed closed: without them the
+// lineage of a NextAuth app cannot be drawn.
+func (tl *Timeline) lockedFinding() (diagnose.Finding, bool) {
+	noSecret, mismatch := 0, 0
+	for _, e := range tl.Entries {
+		for _, s := range []SessionState{e.SentSession, e.ReceivedSession} {
+			switch s {
+			case SessionNoSecret:
+				noSecret++
+			case SessionLocked:
+				mismatch++
+			}
+		}
+	}
+	if noSecret+mismatch == 0 {
+		return diagnose.Finding{}, false
+	}
+	f := diagnose.Finding{Code: diagnose.CodeTimelineLocked, Severity: diagnose.SeverityWarn, Token: -1,
+		Evidence: []diagnose.Evidence{{Name: "session cookies not opened", Value: fmt.Sprint(noSecret + mismatch)}}}
+	if mismatch == 0 {
+		f.Title = fmt.Sprintf("%d session cookies in the HAR were not opened: no secret typed", noSecret)
+		f.Detail = "NextAuth and Auth.js encrypt the session cookie; the backend tokens inside, and so the refresh-token lineage, are visible only with the secret."
+		f.Fix = "Type NEXTAUTH_SECRET (or AUTH_SECRET) in the secret field; it stays in this page."
+	} else {
+		f.Title = fmt.Sprintf("%d session cookies in the HAR did not open with the typed secrets", noSecret+mismatch)
+		f.Detail = "None of the typed secrets decrypts them (for Auth.js, none has the cookie's kid): the app encrypted them with another NEXTAUTH_SECRET / AUTH_SECRET, or the HAR comes from another environment."
+		f.Fix = "Type the secret of the environment the HAR was recorded in; several secrets may be typed, one per line."
+	}
+	return f, true
 }

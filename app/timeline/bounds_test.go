@@ -176,3 +176,32 @@ func TestPrefilter(t *testing.T) {
 		t.Errorf("kept %s", skip)
 	}
 }
+
+// TestSessionsLocked: without the secret, or with another one, the race HAR
+// says its sessions stayed closed and draws no lineage; LooksLikeHAR routes
+// a HAR and nothing else.
+func TestSessionsLocked(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(harfixtures.Dir(), "nextauth-race.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := manifest(t)
+	for _, secrets := range [][]string{nil, {m.Secrets.ForeignSecret}} {
+		_, fs, err := timeline.Analyse(context.Background(), raw, timeline.Options{Secrets: secrets})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := codesOf(fs)
+		if !got[diagnose.CodeTimelineLocked] || got[diagnose.CodeRefreshRotated] || got[diagnose.CodeConcurrentRefresh] {
+			t.Errorf("secrets %d: codes %v", len(secrets), sortedCodes(got))
+		}
+	}
+	if !timeline.LooksLikeHAR(raw) || !timeline.LooksLikeHAR([]byte("\ufeff {\n \"log\": {}}")) {
+		t.Error("a HAR not recognised")
+	}
+	for _, s := range []string{`{"user":{}}`, "eyJhbGciOiJIUzI1NiJ9.e30.x", "", `["log"]`} {
+		if timeline.LooksLikeHAR([]byte(s)) {
+			t.Errorf("%q taken for a HAR", s)
+		}
+	}
+}
