@@ -30,8 +30,10 @@ type Step struct {
 	// (in the session cookie, the JSON body or the Authorization header).
 	SentRefresh, SentAccess string
 	// SentAccessExpired says the access token sent had expired at Start: the
-	// app's jwt callback refreshes on this request.
-	SentAccessExpired bool
+	// app's jwt callback refreshes on this request. SentRefreshExpired says
+	// the refresh token itself had: a refusal is then its expiry, not a
+	// race or a replay.
+	SentAccessExpired, SentRefreshExpired bool
 	// GotRefresh and GotAccess are the backend tokens the response carried.
 	GotRefresh, GotAccess string
 	// Delivered says the response stored what it carried where the next
@@ -75,6 +77,16 @@ func (s Step) attempted() bool {
 }
 
 func (s Step) failed() bool { return s.Refused != "" || s.SessionError != "" }
+
+// couldBeReuse says a failure may be the backend refusing a reused refresh
+// token: not when the token had expired, nor when the backend said another
+// reason (a client refresh's refusal names the probe classifier's code).
+func (s Step) couldBeReuse() bool {
+	if s.SentRefreshExpired {
+		return false
+	}
+	return s.Refused == "" || strings.Contains(s.Refused, string(CodeBlacklisted))
+}
 
 func (s Step) when() string {
 	if s.Start.IsZero() {
@@ -186,7 +198,7 @@ func (l Lineage) failureFindings(steps []Step) []Finding {
 	var out []Finding
 	staleSeen := map[string]bool{}
 	for i, s := range steps {
-		if !s.attempted() || !s.failed() {
+		if !s.attempted() || !s.failed() || !s.couldBeReuse() {
 			continue
 		}
 		r := s.SentRefresh

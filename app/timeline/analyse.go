@@ -189,7 +189,7 @@ func (tl *Timeline) steps() []diagnose.Step {
 	for i, e := range tl.Entries {
 		s := diagnose.Step{Label: e.Label(), Start: e.Start, End: e.End, ClientRefresh: e.ClientRefresh, SessionError: e.SessionError}
 		if t, ok := firstOfType(e.Sent, "refresh"); ok {
-			s.SentRefresh = t.ID
+			s.SentRefresh, s.SentRefreshExpired = t.ID, t.ExpiredAtEntry
 		}
 		if t, ok := firstOfType(e.Sent, "access"); ok {
 			s.SentAccess, s.SentAccessExpired = t.ID, t.ExpiredAtEntry
