@@ -77,6 +77,9 @@ func (s *logScan) add(key string, line int, make func() Finding) *logGroup {
 // ScanLog returns the findings for the log lines in text. Lines that are
 // not log lines are ignored, so any paste can be scanned.
 func ScanLog(text string) []Finding {
+	if !hasLogMarker(text) {
+		return nil // most pastes: one pass per marker, no line splitting
+	}
 	s := &logScan{groups: map[string]*logGroup{}}
 	lines := strings.Split(text, "\n")
 	if len(lines) > MaxLogLines {
@@ -107,6 +110,18 @@ func ScanLog(text string) []Finding {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity.Rank() < out[j].Severity.Rank() })
 	return out
+}
+
+// logMarkers are the substrings every recognised line contains.
+var logMarkers = []string{"[next-auth][", "[auth][", "Backend refresh failed", "Unauthorized: ", "Forbidden: ", "\" 401 ", "\" 403 "}
+
+func hasLogMarker(text string) bool {
+	for _, m := range logMarkers {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // block returns the cleaned lines after i that belong to the same logger
