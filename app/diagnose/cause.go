@@ -49,6 +49,25 @@ var codeCauses = map[Code]Cause{
 	CodeTooManyCandidates: CauseOther,
 	CodeInputTooLarge:     CauseOther,
 	CodeTooManySecrets:    CauseOther,
+
+	// The timeline: a refused reuse of a rotated refresh token is the
+	// refresh token being invalid; the rest describe the file.
+	CodeTimelineLoaded:     CauseNone,
+	CodeTimelineSanitized:  CauseOther,
+	CodeTimelineUnreadable: CauseOther,
+	CodeTimelineTooLarge:   CauseOther,
+	CodeTimelineTruncated:  CauseOther,
+	CodeTimelineLocked:     CauseSessionSecret,
+	CodeConcurrentRefresh:  CauseInvalidRefreshToken,
+	CodeStaleRefreshReused: CauseInvalidRefreshToken,
+	CodeRefreshRotated:     CauseNone,
+	CodeRefreshForked:      CauseOther,
+	CodeTimelineSession:    CauseOther,
+	// Logs: a decryption failure sets Finding.Cause to session_secret.
+	CodeLogNextAuthError:  CauseOther,
+	CodeLogAuthJSError:    CauseOther,
+	CodeLogBackendRefresh: CauseOther,
+	CodeLogDjangoUnauth:   CauseOther,
 	CodeJSONTooDeep:       CauseOther,
 	CodeChunkIndexTooHigh: CauseOther,
 	CodeMalformed:         CauseOther,

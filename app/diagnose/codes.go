@@ -72,6 +72,23 @@ const (
 	CodeBridgeOutdated       Code = "bookmarklet.outdated"
 	CodeBridgeReplyTooLarge  Code = "bookmarklet.reply_too_large"
 	CodeBridgeBackendRefused Code = "bookmarklet.backend_refused"
+
+	// The timeline (HAR files, pasted sessions) and pasted server logs.
+	CodeTimelineLoaded     Code = "timeline.loaded"
+	CodeTimelineSanitized  Code = "timeline.sanitized"
+	CodeTimelineUnreadable Code = "timeline.unreadable"
+	CodeTimelineTooLarge   Code = "timeline.too_large"
+	CodeTimelineTruncated  Code = "timeline.truncated"
+	CodeTimelineLocked     Code = "timeline.sessions_locked"
+	CodeConcurrentRefresh  Code = "timeline.concurrent_refresh"
+	CodeStaleRefreshReused Code = "timeline.stale_refresh_reused"
+	CodeRefreshRotated     Code = "timeline.refresh_rotated"
+	CodeRefreshForked      Code = "timeline.refresh_forked"
+	CodeTimelineSession    Code = "timeline.session_error"
+	CodeLogNextAuthError   Code = "log.nextauth_error"
+	CodeLogAuthJSError     Code = "log.authjs_error"
+	CodeLogBackendRefresh  Code = "log.backend_refresh_failed"
+	CodeLogDjangoUnauth    Code = "log.django_unauthorized"
 )
 
 // CodeInfo documents one code.
@@ -148,6 +165,21 @@ var Catalog = []CodeInfo{
 	{CodeBridgeOutdated, SeverityWarn, "The bookmarklet is from an older tokenscope (a bridge without version and key): it was not connected and sent no host data. Says where to drag the new one from."},
 	{CodeBridgeReplyTooLarge, SeverityError, "The bridge's answer was over the inspector's size limit (1 MiB as JSON, 16 token entries of at most 16 KiB, 64 names): it was refused unread."},
 	{CodeBridgeBackendRefused, SeverityError, "The bridge sends probes only to the backend origin you typed, and never to the app's own origin: this backend was refused. Offers the self-hosted inspector for a backend behind the app's own origin."},
+	{CodeTimelineLoaded, SeverityInfo, "A HAR was read: how many entries, the time span, and how many were kept as auth-relevant (/api/auth/*, refresh and login endpoints, anything carrying a token)."},
+	{CodeTimelineSanitized, SeverityWarn, "The HAR has NextAuth traffic but no Cookie, Set-Cookie or Authorization anywhere: Chrome's default export stripped them, so no session can be opened and no lineage drawn. Says how to export with sensitive data."},
+	{CodeTimelineUnreadable, SeverityError, "The file is not a HAR 1.2 document (no log.entries array, or broken JSON); says where reading stopped."},
+	{CodeTimelineTooLarge, SeverityError, "The HAR is larger than timeline.MaxHARBytes (64 MiB): it was not read."},
+	{CodeTimelineTruncated, SeverityWarn, "The HAR has more entries than timeline.MaxEntries (20,000), or more auth-relevant ones than timeline.MaxKept (2,000): only the first were analysed."},
+	{CodeTimelineLocked, SeverityWarn, "Session cookies in the HAR could not be opened (no secret typed, or none of the typed secrets fits), so the tokens they carry and the lineage through them are unknown. Says how many and why."},
+	{CodeConcurrentRefresh, SeverityError, "Two or more requests refreshed with the same refresh token, overlapping in time or after a response had replaced it, and one was refused or produced a session error: a rotation race. Names the requests and times; the fix is on both sides."},
+	{CodeStaleRefreshReused, SeverityError, "A request refreshed with a refresh token that an earlier refresh had already used, and whose new token was never stored (no Set-Cookie, or the callback kept the old token): the rotation was dropped. Points at that response."},
+	{CodeRefreshRotated, SeverityOK, "A refresh replaced one refresh token with a new one (SimpleJWT's ROTATE_REFRESH_TOKENS), and the new one was delivered: the lineage link from jti to jti."},
+	{CodeRefreshForked, SeverityWarn, "One refresh token was accepted twice and forked into two live refresh tokens: SimpleJWT 5.2.2's blacklist check and write are not atomic, so two refreshes within a few ms both pass. Blacklisting did not protect this token."},
+	{CodeTimelineSession, SeverityError, "A session response (JSON body or the Set-Cookie's session) carried an error such as RefreshAccessTokenError, with the request that led to it."},
+	{CodeLogNextAuthError, SeverityError, "A NextAuth v4 logger line [next-auth][error][CODE] (warn for [warn]): names the code and its cause; a decryption failure means the session secret (NEXTAUTH_SECRET) differs."},
+	{CodeLogAuthJSError, SeverityError, "An Auth.js logger line [auth][error] with its [auth][cause]: names the error type and the cause; \"no matching decryption secret\" or \"decryption operation failed\" means AUTH_SECRET or the cookie-name salt differs."},
+	{CodeLogBackendRefresh, SeverityError, "The app's own log line \"Backend refresh failed with status N\": the jwt callback's refresh was refused; the body, when logged, gives the SimpleJWT code too."},
+	{CodeLogDjangoUnauth, SeverityWarn, "Django logged \"Unauthorized: PATH\" or a runserver access line with 401: the backend refused a request (for the refresh endpoint, the refresh token)."},
 }
 
 // Known reports whether code is in the catalog.

@@ -36,6 +36,9 @@ func (r *Report) checkInput(text string, ex token.Extraction) {
 	if len(ex.Objects) > 0 && hasRefreshField(ex.Objects) {
 		return // the session checks already explain a document without tokens
 	}
+	if r.logFound {
+		return // a server log: its lines are the findings
+	}
 	r.add(Finding{
 		Code: CodeNoToken, Severity: SeverityWarn, Token: -1,
 		Title:  "No token found in the paste",

@@ -22,6 +22,7 @@ func Markdown(r Report, typed ...string) string {
 	b.WriteString("## tokenscope report\n\n")
 	fmt.Fprintf(&b, "- Clock: %s (leeway %s)\n- Input: %d bytes, %d token(s)\n\n", UTC(r.Now), r.Leeway, r.InputBytes, len(r.Tokens))
 	x.writeFindingsTable(&b)
+	x.writeTimeline(&b)
 	for i := range r.Tokens {
 		x.writeToken(&b, i)
 	}

@@ -87,8 +87,13 @@ type Report struct {
 	Findings   []Finding
 	// Objects are the JSON objects of the paste, for the session checks.
 	Objects []token.Object
+	// Timeline is the HAR timeline the page analysed beside the paste
+	// (timeline.Timeline.Rows); the export shows it. Empty for a paste.
+	Timeline []TimelineRow
 
 	truncated bool
+	// logFound says the paste held server log lines (ScanLog found some).
+	logFound bool
 
 	// opts holds the secrets and keys while Run works; cleared before Run
 	// returns so no secret outlives the analysis inside the Report.
@@ -113,8 +118,10 @@ func Run(text string, opts Options) Report {
 	for _, i := range r.signatures {
 		r.checkSignature(i)
 	}
+	r.checkLog(text[:ex.AnalysedBytes])
 	r.checkInput(text, ex)
 	r.checkObjects(ex.Objects)
+	r.checkPastedLineage()
 	r.checkCookieSizes(ex.CookieHeaders)
 	r.sortFindings()
 	r.opts, r.secrets, r.boxKeys, r.signatures = Options{}, nil, nil, nil

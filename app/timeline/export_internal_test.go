@@ -1,0 +1,4 @@
+package timeline
+
+// MayMatterForTest exposes the prefilter to the external tests.
+var MayMatterForTest = mayMatter
