@@ -1,6 +1,7 @@
 package probe_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -207,6 +208,73 @@ func TestTargetPlan(t *testing.T) {
 			}
 			if tc.cands != nil && fmt.Sprint(plan.Candidates) != fmt.Sprint(tc.cands) {
 				t.Errorf("candidates %v\nwant %v", plan.Candidates, tc.cands)
+			}
+		})
+	}
+}
+
+// TestProbeOrder: the given URL first and alone when it answers; the
+// candidates only after a 404, reported at info level.
+func TestProbeOrder(t *testing.T) {
+	const b = "http://127.0.0.1:8000"
+	ok := probe.Response{Status: 401, Body: `{"detail":"Token is invalid or expired","code":"token_not_valid"}`}
+	notFound := probe.Response{Status: 404, Body: "<h1>Not Found</h1>"}
+	tests := []struct {
+		name     string
+		answers  map[string]probe.Response // by URL; others 404
+		field    string
+		sent     []string
+		codes    map[diagnose.Code]diagnose.Severity
+		endpoint string
+	}{
+		{"given URL works: nothing else sent", map[string]probe.Response{b + "/token/refresh/": ok}, b + "/token/refresh/",
+			[]string{b + "/token/refresh/"}, map[diagnose.Code]diagnose.Severity{diagnose.CodeProbeEndpointOK: diagnose.SeverityOK}, b + "/token/refresh/"},
+		{"given URL 405: its verdict, no candidates", map[string]probe.Response{b + "/api/token/refresh/": {Status: 405, Body: `{"detail":"Method \"POST\" not allowed."}`}}, b + "/api/token/refresh/",
+			[]string{b + "/api/token/refresh/"}, map[diagnose.Code]diagnose.Severity{diagnose.CodeMethodNotAllowed: diagnose.SeverityError}, ""},
+		{"404, a candidate works", map[string]probe.Response{b + "/token/refresh/": ok}, b + "/api/refresh/",
+			[]string{b + "/api/refresh/", b + "/api/token/refresh/", b + "/token/refresh/"},
+			map[diagnose.Code]diagnose.Severity{diagnose.CodeEndpointNotFound: diagnose.SeverityError, diagnose.CodeProbeEndpointOK: diagnose.SeverityOK, diagnose.CodeCandidatesTried: diagnose.SeverityInfo}, b + "/token/refresh/"},
+		{"404 everywhere", nil, b + "/api/refresh/",
+			[]string{b + "/api/refresh/", b + "/api/token/refresh/", b + "/token/refresh/", b + "/api/auth/token/refresh/", b + "/dj-rest-auth/token/refresh/"},
+			map[diagnose.Code]diagnose.Severity{diagnose.CodeEndpointNotFound: diagnose.SeverityError, diagnose.CodeCandidatesTried: diagnose.SeverityInfo}, ""},
+		{"no slash, 404 (APPEND_SLASH off): the slashed candidate is found", map[string]probe.Response{b + "/api/token/refresh/": ok}, b + "/api/token/refresh",
+			[]string{b + "/api/token/refresh", b + "/api/token/refresh/"},
+			map[diagnose.Code]diagnose.Severity{diagnose.CodeEndpointNotFound: diagnose.SeverityError, diagnose.CodeProbeEndpointOK: diagnose.SeverityOK, diagnose.CodeCandidatesTried: diagnose.SeverityInfo}, b + "/api/token/refresh/"},
+		{"no slash, browser sees an opaque redirect", map[string]probe.Response{b + "/api/token/refresh": {Opaque: true, Type: "opaqueredirect"}, b + "/api/token/refresh/": ok}, b + "/api/token/refresh",
+			[]string{b + "/api/token/refresh", b + "/api/token/refresh/"},
+			map[diagnose.Code]diagnose.Severity{diagnose.CodeRedirected: diagnose.SeverityError}, b + "/api/token/refresh/"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var sent []string
+			p := probe.Prober{Transport: scripted{do: func(r probe.Request) (probe.Response, error) {
+				sent = append(sent, r.URL)
+				if resp, ok := tc.answers[r.URL]; ok {
+					return resp, nil
+				}
+				return notFound, nil
+			}}}
+			tg, err := probe.ParseBackend(tc.field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := tg.Plan("", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := p.Probe(context.Background(), plan)
+			if fmt.Sprint(sent) != fmt.Sprint(tc.sent) {
+				t.Errorf("sent %v\nwant %v", sent, tc.sent)
+			}
+			got := map[diagnose.Code]diagnose.Severity{}
+			for _, f := range res.Findings {
+				got[f.Code] = f.Severity
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.codes) {
+				t.Errorf("findings %v\nwant %v", got, tc.codes)
+			}
+			if res.Endpoint != tc.endpoint {
+				t.Errorf("endpoint %q", res.Endpoint)
 			}
 		})
 	}
