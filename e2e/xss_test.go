@@ -251,6 +251,9 @@ func TestXSSCorpus(t *testing.T) {
 		}
 	}
 	tb.typeInto("input#backend", "http://127.0.0.1:1")
+	// The path choice is shown for a base URL only: wait for the re-render
+	// after the hostile payloads.
+	tb.waitFor("select#refresh-path")
 	tb.typeInto("select#refresh-path", "custom")
 	tb.waitFor("input#custom-path")
 	for i, p := range payloads {

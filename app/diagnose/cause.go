@@ -50,6 +50,10 @@ var codeCauses = map[Code]Cause{
 	CodeInputTooLarge:     CauseOther,
 	CodeTooManySecrets:    CauseOther,
 
+	// The backend field: the candidates' answers are a hint about the path.
+	CodeCandidatesTried: CauseEndpointMismatch,
+	CodeBackendTooLong:  CauseOther,
+
 	// The timeline: a refused reuse of a rotated refresh token is the
 	// refresh token being invalid; the rest describe the file.
 	CodeTimelineLoaded:     CauseNone,

@@ -60,6 +60,8 @@ const (
 	CodeTimeout            Code = "probe.timeout"
 	CodeInvalidURL         Code = "probe.invalid_url"
 	CodeUnexpectedResponse Code = "probe.unexpected_response"
+	CodeCandidatesTried    Code = "probe.candidates_tried"
+	CodeBackendTooLong     Code = "probe.backend_too_long"
 	CodeClockSkew          Code = "clock.skew"
 
 	CodeBridgeConnected  Code = "bookmarklet.connected"
@@ -142,7 +144,7 @@ var Catalog = []CodeInfo{
 	{CodeBlacklisted, SeverityError, "SimpleJWT answered \"Token is blacklisted\": the refresh token was already used once with rotation and blacklisting on (rotated token not persisted, or two refreshes raced)."},
 	{CodeTokenInvalid, SeverityError, "SimpleJWT answered 401 token_not_valid (\"Token is invalid or expired\" in 5.2.2, \"Token is expired\" / \"Token is invalid\" from 5.5, or a missing claim); combined with the token's own exp to say expired or bad signature."},
 	{CodeNoActiveAccount, SeverityError, "The backend refused because the user is inactive or gone (code no_active_account)."},
-	{CodeEndpointNotFound, SeverityError, "The refresh path answered 404. Lists which candidate paths exist; warn when another candidate works."},
+	{CodeEndpointNotFound, SeverityError, "The refresh URL given answered 404; names the usual path that works instead, if one does (the other paths tried go to probe.candidates_tried, info)."},
 	{CodeMethodNotAllowed, SeverityError, "The path answered 405 to POST: it is not a refresh endpoint (or the view only allows other methods)."},
 	{CodeBadRequest, SeverityError, "400: the backend did not find the field it wants; names the field and the message."},
 	{CodeUnsupportedMedia, SeverityError, "415: the request's Content-Type is not one the view parses; send application/json."},
@@ -155,6 +157,8 @@ var Catalog = []CodeInfo{
 	{CodeTimeout, SeverityError, "No answer within the probe's timeout."},
 	{CodeInvalidURL, SeverityError, "The backend URL is not an absolute http(s) URL."},
 	{CodeUnexpectedResponse, SeverityWarn, "An answer that is not a SimpleJWT refresh response (status and body shown)."},
+	{CodeCandidatesTried, SeverityInfo, "The URL given answered 404, so the usual refresh paths below the same base were tried; lists what each answered. Never raised when the given URL works."},
+	{CodeBackendTooLong, SeverityError, "The backend field (or a template variable's value) is longer than probe.MaxBackendInput (8 KiB): not read."},
 	{CodeClockSkew, SeverityWarn, "The backend's Date header differs from this browser's clock by more than 5 s; SimpleJWT's LEEWAY is 0."},
 	{CodeBridgeConnected, SeverityInfo, "The bookmarklet's bridge answered: probes now go from the host page's origin, and the host's readable cookies and web storage are analysed."},
 	{CodeHttpOnlySession, SeverityInfo, "The host's session cookie is HttpOnly, so page scripts (and the bridge) cannot read it; says how to copy it from DevTools."},

@@ -235,7 +235,7 @@ func logCause(message string, rest []string) causeInfo {
 	text := message + "\n" + strings.Join(rest, "\n")
 	if decryptFailure.MatchString(text) {
 		return causeInfo{
-			name: "the session secret or salt: the cookie was encrypted with another NEXTAUTH_SECRET / AUTH_SECRET (or, for Auth.js, under another cookie name)",
+			name:  "the session secret or salt: the cookie was encrypted with another NEXTAUTH_SECRET / AUTH_SECRET (or, for Auth.js, under another cookie name)",
 			fix:   "Give every instance of the app the same NEXTAUTH_SECRET / AUTH_SECRET (keep the old one as AUTH_SECRET_1 while rotating), keep the cookie name stable between http and https, and sign in again. Paste the session cookie here with the secret to see which one opens it.",
 			cause: CauseSessionSecret,
 		}

@@ -20,6 +20,12 @@ func expiredAt(exp, now time.Time, leeway time.Duration) bool {
 	return !exp.After(now.Add(-leeway))
 }
 
+// Expired is expiredAt for callers outside diagnose (the probe judging the
+// token it sends), so that "expired" means the same everywhere.
+func Expired(exp, now time.Time, leeway time.Duration) bool {
+	return expiredAt(exp, now, leeway)
+}
+
 func (r *Report) checkTimes(tr TokenReport) {
 	now := r.Now
 	switch {

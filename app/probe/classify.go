@@ -113,7 +113,7 @@ func redactTokens(body string) string {
 
 func statusText(resp Response) string {
 	if resp.Opaque {
-		return "opaque (" + resp.Headers["x-response-type"] + ")"
+		return "opaque (" + resp.Type + ")"
 	}
 	return strconv.Itoa(resp.Status)
 }

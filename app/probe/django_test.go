@@ -5,6 +5,7 @@ package probe_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -50,7 +51,7 @@ func (n netTransport) Do(ctx context.Context, req probe.Request) (probe.Response
 		out.Headers[strings.ToLower(k)] = resp.Header.Get(k)
 	}
 	if req.Mode == probe.ModeNoCORS {
-		out = probe.Response{Opaque: true, Headers: map[string]string{"x-response-type": "opaque"}}
+		out = probe.Response{Opaque: true, Type: "opaque"}
 	}
 	return out, nil
 }
@@ -68,8 +69,9 @@ func TestProbeRealDjango(t *testing.T) {
 	if res.Endpoint != srv.URL+"/api/token/refresh/" || !has(res.Findings, diagnose.CodeProbeEndpointOK) {
 		t.Fatalf("endpoint %q findings %v", res.Endpoint, codesOf(res.Findings))
 	}
-	if len(res.Steps) != len(probe.CandidatePaths) {
-		t.Errorf("%d steps", len(res.Steps))
+	// The given path works: no candidate is tried, nothing warns.
+	if len(res.Steps) != 1 || has(res.Findings, diagnose.CodeEndpointNotFound) || has(res.Findings, diagnose.CodeCandidatesTried) {
+		t.Errorf("%d steps, findings %v", len(res.Steps), codesOf(res.Findings))
 	}
 	// The side-effect-free probe left the token alone: the real refresh works.
 	live := probe.Local{Known: true, Exp: time.Now().Add(time.Hour), Index: -1}
@@ -91,5 +93,84 @@ func TestProbeRealDjango(t *testing.T) {
 	down := p.SafeProbe(ctx, srv.URL, probe.CandidatePaths)
 	if !has(down.Findings, diagnose.CodeUnreachable) || len(down.Steps) != 1 {
 		t.Errorf("stopped server: %v (%d steps)", codesOf(down.Findings), len(down.Steps))
+	}
+}
+
+// TestBackendFormsRealDjango probes each form of the backend field against
+// a real Django, DEBUG off and on: the verdict comes from what Django does.
+func TestBackendFormsRealDjango(t *testing.T) {
+	for _, debug := range []bool{false, true} {
+		t.Run(fmt.Sprintf("DEBUG=%v", debug), func(t *testing.T) {
+			srv := backend.Start(t, backend.Config{Debug: debug})
+			p := probe.Prober{Transport: netTransport{origin: "http://localhost:3000"}, Now: time.Now, PageURL: "http://localhost:3000/"}
+			endpoint := srv.URL + "/api/token/refresh/"
+			noSlash := strings.TrimSuffix(endpoint, "/")
+			tests := []struct {
+				name     string
+				field    string
+				vars     map[string]string
+				want     diagnose.Code
+				absent   []diagnose.Code
+				endpoint string
+				steps    int
+			}{
+				{"base URL", srv.URL, nil, diagnose.CodeProbeEndpointOK, []diagnose.Code{diagnose.CodeEndpointNotFound, diagnose.CodeCandidatesTried}, endpoint, 1},
+				{"full URL", endpoint, nil, diagnose.CodeProbeEndpointOK, []diagnose.Code{diagnose.CodeEndpointNotFound, diagnose.CodeCandidatesTried}, endpoint, 1},
+				{"curl line", "curl -X POST " + endpoint + ` -H 'Content-Type: application/json' -d '{"refresh": "x"}'`, nil, diagnose.CodeProbeEndpointOK, []diagnose.Code{diagnose.CodeEndpointNotFound}, endpoint, 1},
+				{"fetch line", `fetch("` + endpoint + `", {method: "POST"})`, nil, diagnose.CodeProbeEndpointOK, []diagnose.Code{diagnose.CodeEndpointNotFound}, endpoint, 1},
+				{"template", "${process.env.BACKEND_URL}/api/token/refresh/", map[string]string{"BACKEND_URL": srv.URL}, diagnose.CodeProbeEndpointOK, []diagnose.Code{diagnose.CodeEndpointNotFound}, endpoint, 1},
+				{"wrong full URL", srv.URL + "/api/auth/refresh/", nil, diagnose.CodeEndpointNotFound, nil, endpoint, 2},
+			}
+			slashCode := diagnose.CodeRedirected
+			if debug {
+				slashCode = diagnose.CodeServerError
+			}
+			tests = append(tests, struct {
+				name     string
+				field    string
+				vars     map[string]string
+				want     diagnose.Code
+				absent   []diagnose.Code
+				endpoint string
+				steps    int
+			}{"full URL without slash", noSlash, nil, slashCode, []diagnose.Code{diagnose.CodeEndpointNotFound, diagnose.CodeCandidatesTried}, endpoint, 2})
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					tg, err := probe.ParseBackend(tc.field)
+					if err != nil {
+						t.Fatal(err)
+					}
+					plan, err := tg.Plan("", tc.vars)
+					if err != nil {
+						t.Fatal(err)
+					}
+					res := p.Probe(context.Background(), plan)
+					if !has(res.Findings, tc.want) || res.Endpoint != tc.endpoint || len(res.Steps) != tc.steps {
+						t.Fatalf("findings %v endpoint %q steps %d", codesOf(res.Findings), res.Endpoint, len(res.Steps))
+					}
+					for _, c := range tc.absent {
+						if has(res.Findings, c) {
+							t.Errorf("%s raised: %v", c, codesOf(res.Findings))
+						}
+					}
+					for _, f := range res.Findings {
+						if f.Code == tc.want && tc.want == slashCode {
+							if !strings.Contains(f.Fix, endpoint) || !strings.Contains(f.Title, "Missing trailing slash") {
+								t.Errorf("slash finding %q / %q", f.Title, f.Fix)
+							}
+							if debug && !strings.Contains(f.Detail, "RuntimeError") {
+								t.Errorf("DEBUG detail %q", f.Detail)
+							}
+							if !debug && !strings.Contains(f.Detail, "301") {
+								t.Errorf("redirect detail %q", f.Detail)
+							}
+						}
+						if f.Code == diagnose.CodeCandidatesTried && f.Severity != diagnose.SeverityInfo {
+							t.Errorf("candidates hint at %s", f.Severity)
+						}
+					}
+				})
+			}
+		})
 	}
 }

@@ -98,50 +98,114 @@ func refreshRequest(endpoint, tok string, timeout time.Duration) Request {
 	}
 }
 
-// SafeProbe sends the invalid token to each path and reports which one is a
-// working SimpleJWT refresh endpoint, or why none could be reached.
+// SafeProbe sends the invalid token to backend+paths[0] and, only if that
+// answers 404, to the other paths.
 func (p Prober) SafeProbe(ctx context.Context, backend string, paths []string) Result {
 	var res Result
 	if f, ok := p.precheck(backend); !ok {
 		res.Findings = append(res.Findings, f)
 		return res
 	}
-	var missing, present []string
-	for _, path := range paths {
+	var plan Plan
+	for i, path := range paths {
 		endpoint, err := Endpoint(backend, path)
 		if err != nil {
 			res.Findings = append(res.Findings, with(finding(diagnose.CodeInvalidURL, diagnose.SeverityError,
 				"The refresh path "+strconv.Quote(path)+" is not a path on the backend",
 				"A refresh path is the path part only; it cannot name another host.",
 				"Type it like "+CandidatePaths[0]+"."), "error", err.Error()))
+			if i == 0 {
+				return res
+			}
 			continue
 		}
-		step, out, fatal := p.send(ctx, PurposeProbe, refreshRequest(endpoint, InvalidToken, p.timeout()), "", Local{Index: -1})
-		res.Steps = append(res.Steps, step)
-		if fatal {
-			res.Findings = append(res.Findings, step.Finding)
-			return res // the origin is unreachable or refused: other paths would say the same
+		if i == 0 {
+			plan.First = endpoint
+		} else {
+			plan.Candidates = append(plan.Candidates, endpoint)
 		}
-		switch {
-		case out.EndpointWorks && res.Endpoint == "":
-			res.Endpoint = endpoint
-			res.Findings = append(res.Findings, p.annotate(step.Finding))
-		case !out.Found:
-			missing = append(missing, path)
-		default:
-			present = append(present, path+" ("+statusText(*step.Response)+")")
-			if !out.EndpointWorks {
-				res.Findings = append(res.Findings, p.annotate(step.Finding))
+	}
+	plan.Base = backend
+	out := p.Probe(ctx, plan)
+	out.Findings = append(res.Findings, out.Findings...)
+	return out
+}
+
+// Probe sends the invalid token to plan.First, exactly as given. A URL
+// without Django's trailing slash that redirects or fails is retried with
+// it, to say what the fix is; the candidate paths are tried only when
+// plan.First answers 404, and what they answer is an info-level hint.
+func (p Prober) Probe(ctx context.Context, plan Plan) Result {
+	var res Result
+	if f, ok := p.precheck(plan.First); !ok {
+		res.Findings = append(res.Findings, f)
+		return res
+	}
+	step, out, fatal := p.probeOne(ctx, &res, plan.First)
+	switch {
+	case fatal:
+		res.Findings = append(res.Findings, step.Finding)
+		return res
+	case out.EndpointWorks:
+		res.Endpoint = plan.First
+		res.Findings = append(res.Findings, p.annotate(step.Finding))
+		return res
+	case out.Found:
+		f := step.Finding
+		if slashed, ok := withSlash(plan.First); ok {
+			sstep, sout, sfatal := p.probeOne(ctx, &res, slashed)
+			if !sfatal && sout.EndpointWorks {
+				res.Endpoint = slashed
+				f = missingSlash(f, *step.Response, plan.First, slashed, sstep)
 			}
 		}
-		if f, ok := p.clockSkew(step); ok {
-			res.Findings = append(res.Findings, f)
+		res.Findings = append(res.Findings, p.annotate(f))
+		return res
+	}
+	var tried []string
+	for _, c := range plan.Candidates {
+		cstep, cout, cfatal := p.probeOne(ctx, &res, c)
+		if cfatal {
+			res.Findings = append(res.Findings, cstep.Finding)
+			break
+		}
+		tried = append(tried, c+" → "+statusText(*cstep.Response))
+		if cout.EndpointWorks {
+			res.Endpoint = c
+			res.Findings = append(res.Findings, p.annotate(cstep.Finding))
+			break
 		}
 	}
-	if len(missing) > 0 {
-		res.Findings = append(res.Findings, p.notFound(backend, paths[0], missing, present, res.Endpoint))
+	res.Findings = append(res.Findings, p.notFound(plan.Base, plan.First, res.Endpoint))
+	if len(tried) > 0 {
+		res.Findings = append(res.Findings, p.candidatesTried(plan.First, tried, res.Endpoint))
 	}
 	return res
+}
+
+// probeOne sends the invalid token to one URL and records the step (and a
+// clock skew the answer shows).
+func (p Prober) probeOne(ctx context.Context, res *Result, endpoint string) (Step, Outcome, bool) {
+	step, out, fatal := p.send(ctx, PurposeProbe, refreshRequest(endpoint, InvalidToken, p.timeout()), "", Local{Index: -1})
+	res.Steps = append(res.Steps, step)
+	if f, ok := p.clockSkew(step); ok {
+		res.Findings = append(res.Findings, f)
+	}
+	return step, out, fatal
+}
+
+// withSlash is endpoint with a trailing slash added to its path, if it
+// lacks one.
+func withSlash(endpoint string) (string, bool) {
+	u, err := url.Parse(endpoint)
+	if err != nil || strings.HasSuffix(u.Path, "/") {
+		return "", false
+	}
+	u.Path += "/"
+	if u.RawPath != "" {
+		u.RawPath += "/"
+	}
+	return u.String(), true
 }
 
 // Refresh sends the user's real refresh token. Call it only after the user
@@ -272,17 +336,51 @@ func (p Prober) annotate(f diagnose.Finding) diagnose.Finding {
 		"note", "this is the browser's path; NextAuth refreshes on the Next.js server (no CORS there), which may differ")
 }
 
-func (p Prober) notFound(backend, chosen string, missing, present []string, working string) diagnose.Finding {
+// notFound is the verdict on the URL the user gave, which answered 404.
+func (p Prober) notFound(backend, first, working string) diagnose.Finding {
 	f := finding(diagnose.CodeEndpointNotFound, diagnose.SeverityError,
-		"No refresh endpoint at "+strings.Join(missing, ", "),
-		"These paths answered 404.",
-		"Point the app's refresh call at the path that exists.")
+		"No refresh endpoint at "+first+" (404)",
+		"Django has no URL pattern for this path, and none of the usual refresh paths below "+backend+" answered like SimpleJWT either.",
+		"Use the path your urls.py maps to TokenRefreshView: `path(\"api/token/refresh/\", TokenRefreshView.as_view())`, and the same in the NextAuth refresh call.")
 	if working != "" {
-		f.Severity = diagnose.SeverityWarn
-		f.Title = "Some candidate paths 404; the refresh endpoint is " + working
+		f.Title = "No refresh endpoint at " + first + " (404); the refresh endpoint is " + working
+		f.Detail = "The URL you gave answers 404, so the app's refresh call fails the same way. " + working + " answered the probe like SimpleJWT's refresh view."
 		f.Fix = "Use " + working + " in the NextAuth refresh call (e.g. `fetch(process.env.BACKEND_URL + " + jsString(pathBelow(backend, working)) + ", …)`)."
+		if strings.TrimSuffix(working, "/") == first {
+			f.Detail += " The only difference is Django's trailing slash: with APPEND_SLASH = False (or for a path that needs it) Django does not redirect, it answers 404."
+		}
 	}
-	return p.annotate(with(f, "404", strings.Join(missing, ", "), "other answers", strings.Join(present, ", "), "working endpoint", working))
+	return p.annotate(with(f, "404", first, "working endpoint", working))
+}
+
+// candidatesTried is the info-level hint: what the usual paths answered
+// after the given URL 404ed.
+func (p Prober) candidatesTried(first string, tried []string, working string) diagnose.Finding {
+	title := "Tried the usual refresh paths because " + first + " answered 404"
+	if working != "" {
+		title += "; " + working + " works"
+	}
+	return with(finding(diagnose.CodeCandidatesTried, diagnose.SeverityInfo, title,
+		"Only tried because the URL you gave does not exist; a path that 404s here is simply not used by this backend.",
+		""), "tried", strings.Join(tried, "; "))
+}
+
+// missingSlash rewords the verdict on a URL without its trailing slash from
+// what Django answered, and names the slashed URL that works.
+func missingSlash(f diagnose.Finding, resp Response, given, slashed string, ok Step) diagnose.Finding {
+	works := slashed + " answered " + statusText(*ok.Response) + " (" + string(ok.Finding.Code) + ")"
+	switch {
+	case strings.Contains(resp.Body, "APPEND_SLASH"):
+		f.Title = "Missing trailing slash: Django (DEBUG on) answers the POST to " + given + " with 500 RuntimeError"
+		f.Detail = "With APPEND_SLASH and DEBUG = True, Django's CommonMiddleware raises RuntimeError \"You called this URL via POST, but the URL doesn't end in a slash and you have APPEND_SLASH set\" because it cannot redirect a POST without losing the body. With DEBUG off the same URL answers 301 to " + slashed + ", which fetch and Node follow as a GET: the token is dropped and the view answers 405."
+	case f.Code == diagnose.CodeRedirected || (resp.Status >= 300 && resp.Status < 400):
+		f.Title = "Missing trailing slash: Django redirects the POST to " + given
+		f.Detail = "With APPEND_SLASH (Django's default) and DEBUG off, CommonMiddleware answers a URL without its trailing slash with 301 Moved Permanently to " + slashed + ". fetch and Node follow a 301 after a POST with a GET without the body, and TokenRefreshView answers 405 \"Method \\\"GET\\\" not allowed.\" (with DEBUG on it is a 500 RuntimeError instead)."
+	default:
+		f.Title += "; " + slashed + " (with the trailing slash) works"
+	}
+	f.Fix = "Add the trailing slash in the app's refresh call: " + slashed + "."
+	return with(f, "with the trailing slash", works)
 }
 
 // pathBelow is the part of the endpoint URL after the backend base URL

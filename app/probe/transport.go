@@ -40,6 +40,10 @@ type Response struct {
 	Status int
 	// Opaque is set for a no-cors response: status 0, nothing readable.
 	Opaque bool
+	// Type is fetch's Response.type: "basic", "cors", "opaque" or
+	// "opaqueredirect" (a redirect met with redirect: "manual"). Empty from
+	// transports that have no such notion (net/http in tests).
+	Type string
 	// Headers are keyed by lower-case name.
 	Headers map[string]string
 	Body    string

@@ -56,7 +56,13 @@ type Inspector struct {
 	keyShown    bool
 
 	// The refresh probe's state; its timeline lives in memory only.
-	backend       string
+	backend string
+	// backendSet is set once the backend field was edited, so that an
+	// emptied field stays empty instead of refilling with the default.
+	backendSet bool
+	// backendVars are the values typed for a template's variable
+	// (BACKEND_URL), by name: asked once, kept in memory only.
+	backendVars   map[string]string
 	refreshPath   string
 	customPath    string
 	probing       bool

@@ -15,71 +15,70 @@ import (
 // customPathChoice is the select value that reveals the custom path field.
 const customPathChoice = "custom"
 
-func (in *Inspector) backendURL() string {
-	if strings.TrimSpace(in.backend) == "" {
+// backendField is what the backend field shows: the runserver default
+// until the user edits it.
+func (in *Inspector) backendField() string {
+	if !in.backendSet && in.backend == "" {
 		return probe.DefaultBackend
 	}
-	return strings.TrimSpace(in.backend)
+	return in.backend
 }
 
-// probePaths puts the chosen path first, then the other candidates, so one
-// run both tests the user's path and finds the right one if it is wrong.
-func (in *Inspector) probePaths() []string {
-	first := in.refreshPath
-	if first == "" {
-		first = probe.CandidatePaths[0]
+// chosenPath is the refresh path picked for a base URL.
+func (in *Inspector) chosenPath() string {
+	if in.refreshPath == customPathChoice {
+		return strings.TrimSpace(in.customPath)
 	}
-	if first == customPathChoice {
-		first = strings.TrimSpace(in.customPath)
+	return in.refreshPath
+}
+
+// probePlan reads the backend field; app/probe decides what is sent in
+// which order.
+func (in *Inspector) probePlan() (probe.Plan, error) {
+	t, err := probe.ParseBackend(in.backendField())
+	if err != nil {
+		return probe.Plan{}, err
 	}
-	paths := []string{}
-	if first != "" {
-		paths = append(paths, first)
-	}
-	for _, p := range probe.CandidatePaths {
-		if p != first {
-			paths = append(paths, p)
-		}
-	}
-	return paths
+	return t.Plan(in.chosenPath(), in.backendVars)
 }
 
 func (in *Inspector) prober() probe.Prober {
 	return probe.Prober{Transport: in.env.Transport, Now: in.env.Now, PageURL: in.env.PageURL, ViaBridge: in.bridge != nil}
 }
 
-// runProbe runs the side-effect-free probe off the UI goroutine.
+// onProbe runs the side-effect-free probe off the UI goroutine.
 func (in *Inspector) onProbe(ctx app.Context, e app.Event) {
 	if in.env.Transport == nil || in.probing {
 		return
 	}
+	plan, err := in.probePlan()
+	if err != nil {
+		in.applyProbe(probe.Result{Findings: []diagnose.Finding{probe.BackendFinding(err)}}, true)
+		return
+	}
 	in.probing = true
-	p, backend, paths, b := in.prober(), in.backendURL(), in.probePaths(), in.bridge
+	p, b := in.prober(), in.bridge
 	ctx.Async(func() {
 		if b != nil {
-			if f, ok := allowBackend(context.Background(), b, backend); !ok {
+			if f, ok := allowBackend(context.Background(), b, plan.Base); !ok {
 				ctx.Dispatch(func(ctx app.Context) { in.applyProbe(probe.Result{Findings: []diagnose.Finding{f}}, true) })
 				return
 			}
 		}
-		res := p.SafeProbe(context.Background(), backend, paths)
+		res := p.Probe(context.Background(), plan)
 		ctx.Dispatch(func(ctx app.Context) { in.applyProbe(res, true) })
 	})
 }
 
 // onSendRefresh sends the user's real refresh token: only this button does.
+// Which token, and whether it is expired, app/probe decides from the report.
 func (in *Inspector) onSendRefresh(ctx app.Context, e app.Event) {
-	tr, ok := in.refreshToken()
+	tr, local, ok := probe.RefreshToSend(in.report, in.env.Now())
 	if in.env.Transport == nil || in.probing || in.endpoint == "" || !ok {
 		return
 	}
 	in.probing = true
 	p, endpoint := in.prober(), in.endpoint
-	local := probe.Local{Known: tr.Exp != nil, Type: tr.SimpleJWT.TokenType, Index: tr.Index}
-	if tr.Exp != nil {
-		local.Exp = tr.Exp.Time
-		local.Expired = !tr.Exp.Time.After(in.env.Now())
-	}
 	raw, b := tr.Raw, in.bridge
 	ctx.Async(func() {
 		if b != nil {
@@ -105,53 +104,26 @@ func (in *Inspector) applyProbe(res probe.Result, fresh bool) {
 	in.status = "Probe finished: " + strconv.Itoa(len(res.Steps)) + " request(s) sent."
 }
 
-// refreshToken is the token a real refresh would send: the first one whose
-// token_type is refresh, else the first found under a refresh name.
-func (in *Inspector) refreshToken() (diagnose.TokenReport, bool) {
-	for _, t := range in.report.Tokens {
-		if t.SimpleJWT.TokenType == "refresh" && !t.Malformed() {
-			return t, true
-		}
-	}
-	for _, t := range in.report.Tokens {
-		if t.Role == "refresh" && !t.Malformed() {
-			return t, true
-		}
-	}
-	return diagnose.TokenReport{}, false
-}
-
 func (in *Inspector) renderProbe() app.UI {
 	disabled := in.env.Transport == nil
+	target, parseErr := probe.ParseBackend(in.backendField())
 	return app.Section().ID("probe-panel").Class("probe").Aria("labelledby", "probe-title").Body(
 		app.H2().ID("probe-title").Text("Refresh probe"),
 		app.P().Class("help").Text("Asks the backend what it does with a refresh token, from this page's origin ("+in.origin()+"). First an obviously invalid token — no side effects; your token only when you say so."),
 		app.Div().Class("settings").Body(
-			app.Div().Class("setting").Body(
-				app.Label().For("backend").Text("Backend URL"),
-				app.Input().ID("backend").Type("url").Value(in.backendURL()).
-					Attr("autocomplete", "off").Spellcheck(false).
-					OnChange(func(ctx app.Context, e app.Event) { in.backend = ctx.JSSrc().Get("value").String() }),
-			),
-			app.Div().Class("setting").Body(
-				app.Label().For("refresh-path").Text("Refresh path"),
-				app.Select().ID("refresh-path").OnChange(func(ctx app.Context, e app.Event) {
-					in.refreshPath = ctx.JSSrc().Get("value").String()
-				}).Body(
-					app.Range(probe.CandidatePaths).Slice(func(i int) app.UI {
-						p := probe.CandidatePaths[i]
-						return app.Option().Value(p).Selected(in.refreshPath == p || (in.refreshPath == "" && i == 0)).Text(p)
+			app.Div().Class("setting", "backend").Body(
+				app.Label().For("backend").Text("Backend: base URL, refresh URL, curl line, fetch() call or ${BACKEND_URL}/… template"),
+				app.Input().ID("backend").Type("text").Attr("inputmode", "url").Value(in.backendField()).
+					Placeholder(probe.DefaultBackend+probe.CandidatePaths[0]).
+					Attr("autocomplete", "off").Spellcheck(false).Aria("describedby", "backend-form").
+					OnInput(func(ctx app.Context, e app.Event) {
+						in.backend, in.backendSet = ctx.JSSrc().Get("value").String(), true
 					}),
-					app.Option().Value(customPathChoice).Selected(in.refreshPath == customPathChoice).Text("custom…"),
-				),
+				in.renderBackendForm(target, parseErr),
 			),
-			app.If(in.refreshPath == customPathChoice, func() app.UI {
-				return app.Div().Class("setting").Body(
-					app.Label().For("custom-path").Text("Custom path"),
-					app.Input().ID("custom-path").Type("text").Placeholder("/api/v1/auth/refresh/").
-						OnChange(func(ctx app.Context, e app.Event) { in.customPath = ctx.JSSrc().Get("value").String() }),
-				)
-			}),
+			app.If(parseErr == nil && target.Variable != "", func() app.UI { return in.renderBackendVar(target.Variable) }),
+			app.If(parseErr == nil && !target.Endpoint, func() app.UI { return in.renderPathChoice() }),
+			app.If(parseErr == nil && !target.Endpoint && in.refreshPath == customPathChoice, func() app.UI { return in.renderCustomPath() }),
 			in.renderProbeButton(disabled),
 		),
 		app.If(disabled, func() app.UI {
@@ -159,6 +131,63 @@ func (in *Inspector) renderProbe() app.UI {
 		}),
 		app.If(in.endpoint != "", func() app.UI { return in.renderConsent() }),
 		app.If(len(in.timeline) > 0, func() app.UI { return in.renderTimeline() }),
+	)
+}
+
+// renderBackendForm says how the field was read, or why it cannot be; it
+// never repeats a token a curl or fetch body held.
+func (in *Inspector) renderBackendForm(t probe.Target, err error) app.UI {
+	if err != nil {
+		return app.P().ID("backend-form").Class("help", "error").DataSet("form", "").Text(probe.BackendFinding(err).Title + ".")
+	}
+	text := "Read as " + t.Describe() + "."
+	if t.MissingSlash() {
+		text += " No trailing slash: Django's APPEND_SLASH answers a POST there with a 301 redirect (DEBUG off; browsers and Node re-send it as a GET, which gets 405) or a 500 RuntimeError (DEBUG on). The probe sends it as typed, then with the slash."
+	}
+	if t.Endpoint {
+		text += " Probed exactly; the usual paths only if it answers 404."
+	}
+	return app.P().ID("backend-form").Class("help").DataSet("form", string(t.Form)).Text(text)
+}
+
+// renderBackendVar asks once for the value of the template's variable.
+func (in *Inspector) renderBackendVar(name string) app.UI {
+	return app.Div().Class("setting").Body(
+		app.Label().For("backend-var").Text(name+" ="),
+		app.Input().ID("backend-var").Type("text").Attr("inputmode", "url").DataSet("variable", name).
+			Value(in.backendVars[name]).Placeholder(probe.DefaultBackend).
+			Attr("autocomplete", "off").Spellcheck(false).
+			OnInput(func(ctx app.Context, e app.Event) {
+				if in.backendVars == nil {
+					in.backendVars = map[string]string{}
+				}
+				in.backendVars[name] = ctx.JSSrc().Get("value").String()
+			}),
+		app.P().Class("help").Text("The value of "+name+" in your .env, asked once and kept in this page's memory only."),
+	)
+}
+
+// renderPathChoice picks the refresh path below a base URL.
+func (in *Inspector) renderPathChoice() app.UI {
+	return app.Div().Class("setting").Body(
+		app.Label().For("refresh-path").Text("Refresh path"),
+		app.Select().ID("refresh-path").OnChange(func(ctx app.Context, e app.Event) {
+			in.refreshPath = ctx.JSSrc().Get("value").String()
+		}).Body(
+			app.Range(probe.CandidatePaths).Slice(func(i int) app.UI {
+				p := probe.CandidatePaths[i]
+				return app.Option().Value(p).Selected(in.refreshPath == p || (in.refreshPath == "" && i == 0)).Text(p)
+			}),
+			app.Option().Value(customPathChoice).Selected(in.refreshPath == customPathChoice).Text("custom…"),
+		),
+	)
+}
+
+func (in *Inspector) renderCustomPath() app.UI {
+	return app.Div().Class("setting").Body(
+		app.Label().For("custom-path").Text("Custom path"),
+		app.Input().ID("custom-path").Type("text").Placeholder("/api/v1/auth/refresh/").Value(in.customPath).
+			OnChange(func(ctx app.Context, e app.Event) { in.customPath = ctx.JSSrc().Get("value").String() }),
 	)
 }
 
@@ -180,7 +209,7 @@ func (in *Inspector) origin() string {
 // renderConsent shows the warning and, beside it, the only button that
 // sends the user's real refresh token.
 func (in *Inspector) renderConsent() app.UI {
-	tr, ok := in.refreshToken()
+	tr, _, ok := probe.RefreshToSend(in.report, in.env.Now())
 	return app.Div().ID("consent").Class("consent").Body(
 		app.P().ID("refresh-warning").Class("warning").Text("Sending your real refresh token is not free: with ROTATE_REFRESH_TOKENS + BLACKLIST_AFTER_ROTATION this consumes the refresh token your app holds; the app's next refresh will 401 until you sign in again."),
 		app.If(!ok, func() app.UI {

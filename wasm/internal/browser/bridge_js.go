@@ -334,12 +334,12 @@ func (b *Bridge) Do(ctx context.Context, req probe.Request) (probe.Response, err
 	case "network":
 		return probe.Response{}, fmt.Errorf("%w: %s", probe.ErrNetwork, res.Msg)
 	}
-	headers := map[string]string{ResponseTypeHeader: res.Type}
+	headers := map[string]string{}
 	for k, v := range res.Headers {
 		headers[strings.ToLower(k)] = v
 	}
 	return probe.Response{
-		Status: res.Status, Opaque: strings.HasPrefix(res.Type, "opaque"), Headers: headers, Body: res.Body,
+		Status: res.Status, Type: res.Type, Opaque: strings.HasPrefix(res.Type, "opaque"), Headers: headers, Body: res.Body,
 		Elapsed: time.Duration(res.MS * float64(time.Millisecond)),
 	}, nil
 }

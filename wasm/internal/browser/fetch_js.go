@@ -36,8 +36,7 @@ import (
 //     request only has to prove that the server answered.
 //
 // The response type ("basic", "cors", "opaque", "opaqueredirect", as
-// Response.type says) is always put in Response.Headers under
-// ResponseTypeHeader, because probe.Response has no field for it.
+// Response.type says) goes in probe.Response.Type.
 //
 // Do blocks until the browser answers, so call it from a goroutine (go-app's
 // ctx.Async), never from inside a JS callback. It never logs: bodies hold
@@ -45,10 +44,6 @@ import (
 type Fetch struct{}
 
 var _ probe.Transport = Fetch{}
-
-// ResponseTypeHeader is the synthetic key in probe.Response.Headers that
-// carries fetch's Response.type. It overwrites a real header of that name.
-const ResponseTypeHeader = "x-response-type"
 
 // MaxBodyBytes bounds how much of a response body Do reads; the rest is
 // cancelled. A SimpleJWT answer is a few hundred bytes; Django's debug pages
@@ -295,11 +290,11 @@ func readResponse(ctx context.Context, resp safejs.Value) (probe.Response, error
 	if out.Status, err = status.Int(); err != nil {
 		return out, fmt.Errorf("reading response.status: %w", err)
 	}
+	out.Type = rtype
 	out.Opaque = rtype == "opaque" || rtype == "opaqueredirect"
 	if out.Headers, err = readHeaders(resp); err != nil {
 		return out, err
 	}
-	out.Headers[ResponseTypeHeader] = rtype
 	if out.Body, err = readBody(ctx, resp, MaxBodyBytes); err != nil {
 		return out, err
 	}

@@ -133,8 +133,11 @@ func TestFetchDataURL(t *testing.T) {
 	if got := resp.Headers["content-type"]; got != "application/json" {
 		t.Errorf("content-type %q", got)
 	}
-	if got := resp.Headers[ResponseTypeHeader]; got != "basic" {
-		t.Errorf("%s %q, want basic", ResponseTypeHeader, got)
+	if resp.Type != "basic" {
+		t.Errorf("Type %q, want basic", resp.Type)
+	}
+	if _, ok := resp.Headers["x-response-type"]; ok {
+		t.Error("the response type leaked into the headers")
 	}
 	if resp.Elapsed <= 0 || resp.Elapsed > 5*time.Second {
 		t.Errorf("elapsed %v", resp.Elapsed)
@@ -266,9 +269,12 @@ func TestFetchRequestShape(t *testing.T) {
 			if resp.Status != 401 || !strings.Contains(resp.Body, "token_not_valid") {
 				t.Errorf("response %d %q", resp.Status, resp.Body)
 			}
+			if resp.Type != "default" {
+				t.Errorf("Type %q, want default (the stand-in Response's type)", resp.Type)
+			}
 			for k, want := range map[string]string{
 				"content-type": "application/json", "x-extra": "1",
-				"date": "Mon, 01 Jan 2024 00:00:00 GMT", ResponseTypeHeader: "default",
+				"date": "Mon, 01 Jan 2024 00:00:00 GMT",
 			} {
 				if got := resp.Headers[k]; got != want {
 					t.Errorf("header %s = %q, want %q", k, got, want)
@@ -290,10 +296,10 @@ func TestFetchOpaque(t *testing.T) {
 			if resp.Status != 0 || !resp.Opaque || resp.Body != "" {
 				t.Errorf("got %+v", resp)
 			}
-			if got := resp.Headers[ResponseTypeHeader]; got != typ {
-				t.Errorf("%s = %q", ResponseTypeHeader, got)
+			if resp.Type != typ {
+				t.Errorf("Type = %q", resp.Type)
 			}
-			if len(resp.Headers) != 1 {
+			if len(resp.Headers) != 0 {
 				t.Errorf("headers %v", resp.Headers)
 			}
 		})

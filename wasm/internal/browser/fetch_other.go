@@ -16,11 +16,6 @@ type Fetch struct{}
 
 var _ probe.Transport = Fetch{}
 
-// ResponseTypeHeader is the synthetic key in probe.Response.Headers that
-// carries fetch's Response.type ("basic", "cors", "opaque",
-// "opaqueredirect").
-const ResponseTypeHeader = "x-response-type"
-
 // MaxBodyBytes bounds how much of a response body Do reads.
 const MaxBodyBytes = 64 << 10
 
