@@ -103,7 +103,7 @@ func TestBoundsBigPaste(t *testing.T) {
 
 	// Typing replaces the held paste with the box's own text.
 	tb.do("typing into the box", chromedp.SendKeys(chromedp.ID("input"), "x"))
-	tb.waitJS("the held paste to go", `!document.querySelector("#paste-summary") && !document.querySelector('[data-code="input.too_large"]')`, 15*time.Second)
+	tb.waitJS("the held paste to go", `!document.querySelector("#paste-summary") && !document.querySelector('.finding[data-code="input.too_large"]')`, 15*time.Second)
 
 	// The clear button, from the keyboard, empties the box and the results.
 	tb.measurePaste(100 * time.Millisecond)

@@ -185,7 +185,7 @@ func TestLeewaySetting(t *testing.T) {
 		l.dispatchEvent(new Event("change", {bubbles: true}));
 		return true;
 	})()`)
-	tb.waitJS("the verdict to change", `!document.querySelector('[data-code="jwt.expired"]') && !!document.querySelector('[data-code="jwt.time_valid"], [data-code="jwt.expires_soon"]')`, 10*time.Second)
+	tb.waitJS("the verdict to change", `!document.querySelector('.finding[data-code="jwt.expired"]') && !!document.querySelector('.finding.finding[data-code="jwt.time_valid"], .finding[data-code="jwt.expires_soon"]')`, 10*time.Second)
 }
 
 // TestExportRedactsSignatures opens the Markdown export for a real login

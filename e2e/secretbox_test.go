@@ -10,7 +10,7 @@ import (
 // finding of the same analysis has shown, so the render is settled.
 func (tb *tab) noFinding(code, why string) {
 	tb.t.Helper()
-	if n := eval[int](tb, `document.querySelectorAll('[data-code="`+code+`"]').length`); n > 0 {
+	if n := eval[int](tb, `document.querySelectorAll('.finding[data-code="`+code+`"]').length`); n > 0 {
 		tb.t.Errorf("%d %s finding(s): %s\n%s", n, code, why, tb.text("#findings"))
 	}
 }
@@ -36,7 +36,7 @@ func TestSecretBoxEnvBlock(t *testing.T) {
 	}, "\n")
 	tb.typeInto("textarea#secret", env)
 	tb.finding("nextauth.decrypted")
-	if title := tb.text(`[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "NEXTAUTH_SECRET (line 5)") {
+	if title := tb.text(`.finding[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "NEXTAUTH_SECRET (line 5)") {
 		t.Errorf("title %q does not name NEXTAUTH_SECRET (line 5)", title)
 	}
 	read := tb.text("#secret-read")
@@ -66,7 +66,7 @@ func TestSecretBoxSecondLine(t *testing.T) {
 	tb.paste("Cookie: " + v.session["v4_valid"])
 	tb.typeInto("textarea#secret", v.secrets["other"]+"\n"+v.secrets["main"])
 	tb.finding("nextauth.decrypted")
-	if title := tb.text(`[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "with line 2") {
+	if title := tb.text(`.finding[data-code="nextauth.decrypted"] .finding-title`); !strings.Contains(title, "with line 2") {
 		t.Errorf("title %q does not name line 2", title)
 	}
 	tb.waitFor("#token-1")
@@ -92,15 +92,15 @@ func TestSecretBoxDjangoSecretKey(t *testing.T) {
 	if sev := tb.finding("jwt.signature_valid"); sev != "ok" {
 		t.Errorf("valid signature severity %q", sev)
 	}
-	if title := tb.text(`[data-code="jwt.signature_valid"] .finding-title`); !strings.Contains(title, "SECRET_KEY (line 3)") {
+	if title := tb.text(`.finding[data-code="jwt.signature_valid"] .finding-title`); !strings.Contains(title, "SECRET_KEY (line 3)") {
 		t.Errorf("title %q does not name SECRET_KEY (line 3)", title)
 	}
 	tb.typeInto("textarea#secret", box(signingKey+"-rotated"))
 	if sev := tb.finding("jwt.signature_invalid"); sev != "error" {
 		t.Errorf("invalid signature severity %q", sev)
 	}
-	tb.waitJS("the valid verdict to clear", `!document.querySelector('[data-code="jwt.signature_valid"]')`, 10*time.Second)
-	found := tb.text(`[data-code="jwt.signature_invalid"]`)
+	tb.waitJS("the valid verdict to clear", `!document.querySelector('.finding[data-code="jwt.signature_valid"]')`, 10*time.Second)
+	found := tb.text(`.finding[data-code="jwt.signature_invalid"]`)
 	if !strings.Contains(found, "SECRET_KEY (line 3)") || strings.Contains(found, "NEXTAUTH_SECRET") {
 		t.Errorf("jwt.signature_invalid should name SECRET_KEY (line 3) alone:\n%s", found)
 	}
@@ -123,7 +123,7 @@ func TestSecretBoxNoFalseBlame(t *testing.T) {
 
 	tb.typeInto("textarea#secret", "NEXTAUTH_SECRET="+v.secrets["main"]+"\nSECRET_KEY="+signingKey)
 	tb.finding("jwt.signature_valid")
-	if n := eval[int](tb, `document.querySelectorAll('[data-code="jwt.signature_valid"]').length`); n < 2 {
+	if n := eval[int](tb, `document.querySelectorAll('.finding[data-code="jwt.signature_valid"]').length`); n < 2 {
 		t.Errorf("%d backend tokens verified, want both", n)
 	}
 	tb.noFinding("jwt.signature_invalid", "the right SECRET_KEY is in the box")

@@ -139,7 +139,7 @@ func TestBareSessionCookieChoice(t *testing.T) {
 	tb.finding("authjs.salt_mismatch")
 	tb.typeInto("select#cookie-name", "__Secure-authjs.session-token")
 	tb.finding("nextauth.decrypted")
-	tb.waitJS("the salt verdict to clear", `!document.querySelector('[data-code="authjs.salt_mismatch"]')`, 10*time.Second)
+	tb.waitJS("the salt verdict to clear", `!document.querySelector('.finding[data-code="authjs.salt_mismatch"]')`, 10*time.Second)
 }
 
 // TestRotatedSecrets types the current secret, then adds the old one on a
