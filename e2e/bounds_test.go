@@ -199,7 +199,7 @@ func TestBoundsClaimRows(t *testing.T) {
 	// The export has every claim whatever the page shows.
 	tb.paste(claimsToken(300) + " ")
 	tb.waitFor("button#show-all-claims-0")
-	tb.do("opening the export", chromedp.Click(chromedp.ID("export")))
+	tb.click("#export")
 	tb.waitFor("textarea#export-markdown")
 	if md := eval[string](tb, `document.querySelector("textarea#export-markdown").value`); !strings.Contains(md, "claim_299") {
 		t.Error("the export lacks claims past the rendered rows")

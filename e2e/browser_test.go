@@ -99,7 +99,8 @@ func (tb *tab) waitJS(what, predicate string, timeout time.Duration) {
 		chromedp.WithPollingInterval(10*time.Millisecond),
 		chromedp.WithPollingTimeout(timeout)))
 	if err != nil {
-		tb.t.Fatalf("waiting for %s: %v\nconsole: %v", what, err, tb.log.all())
+		dump, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`JSON.stringify({backend: document.querySelector("input#backend")?.value, probeDisabled: document.querySelector("button#probe")?.disabled, steps: [...document.querySelectorAll("ol#timeline li")].map(e=>e.textContent.slice(0,200)), form: document.querySelector("#backend-form")?.textContent, findings: [...document.querySelectorAll(".finding")].map(e=>e.dataset.code)})`))
+		tb.t.Fatalf("waiting for %s: %v\nconsole: %v\nDEBUG %s", what, err, tb.log.all(), dump)
 	}
 }
 

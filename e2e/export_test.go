@@ -7,15 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"tokenscope/internal/testvectors"
 )
 
 // openExport clicks button#export and returns textarea#export-markdown's text.
 func (tb *tab) openExport() string {
 	tb.t.Helper()
-	tb.do("opening the export", chromedp.Click("button#export"))
+	tb.click("button#export")
 	tb.waitFor("textarea#export-markdown")
 	return eval[string](tb, `document.querySelector("textarea#export-markdown").value`)
 }

@@ -200,7 +200,7 @@ func TestExportRedactsSignatures(t *testing.T) {
 	tb := openInspector(t)
 	tb.paste(body)
 	tb.waitFor(firstToken)
-	tb.do("opening the export", chromedp.Click("button#export"))
+	tb.click("button#export")
 	tb.waitFor("textarea#export-markdown")
 	md := eval[string](tb, `document.querySelector("textarea#export-markdown").value`)
 	for _, tok := range []string{login.Access, login.Refresh} {
@@ -222,7 +222,7 @@ func TestCopyButton(t *testing.T) {
 	tok := v.simple["refresh_valid"]
 	tb.paste(tok)
 	tb.waitFor("#copy-token-0")
-	tb.do("clicking copy", chromedp.Click("#copy-token-0"))
+	tb.click("#copy-token-0")
 	tb.waitJS("the copy to be announced", `document.querySelector("#status").textContent.startsWith("Copied the token")`, 10*time.Second)
 	if got := eval[string](tb, `navigator.clipboard.readText()`); got != tok {
 		t.Errorf("clipboard holds %.30q, want the token", got)

@@ -26,10 +26,30 @@ func probeSetup(t *testing.T, cfg backend.Config, allowInspector bool) (*tab, *b
 	return tb, srv, origin
 }
 
+// click waits for selector and clicks it.
+//
+// go-app may re-render between chromedp's query and its click, which
+// detaches the node it found ("Could not find node with given id"). A
+// person's click lands on whatever node is there, so the query is retried.
 func (tb *tab) click(selector string) {
 	tb.t.Helper()
-	tb.waitFor(selector)
-	tb.do("clicking "+selector, chromedp.Click(selector))
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		tb.waitFor(selector)
+		if err = chromedp.Do(tb.ctx, chromedp.Click(selector)); err == nil || !isDetachedNode(err) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		tb.t.Fatalf("clicking %s: %v", selector, err)
+	}
+}
+
+// isDetachedNode reports CDP's answer for a node that a re-render replaced.
+func isDetachedNode(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Could not find node with given id") || strings.Contains(msg, "Node is detached") || strings.Contains(msg, "No node with given id")
 }
 
 // runProbe clicks the side-effect-free probe and waits for its verdict.
