@@ -38,6 +38,11 @@ type Env struct {
 	BridgeKeys bridgeproto.KeyStore
 	// Random is where a new bridge key comes from; nil is crypto/rand.
 	Random io.Reader
+	// Yield hands the event loop back to the browser once, so it paints and
+	// handles input in the middle of a long analysis, and reports ctx.Err()
+	// when the analysis was superseded or cancelled. Nil: never yield
+	// (native tests, prerendering).
+	Yield func(ctx context.Context) error
 	// ShowTiming displays how long each analysis took (and exposes it as
 	// data-analysis-us on #findings for the benchmark). Off in golden tests,
 	// whose output must not depend on the machine's speed.

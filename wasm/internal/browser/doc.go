@@ -1,5 +1,14 @@
-// Package browser is the small, typed edge between tokenscope and the browser
-// APIs it needs: awaiting promises, the clipboard and the viewer's time zone.
+// Package browser is the small, typed edge between tokenscope and the
+// browser APIs it needs. It holds:
+//
+//   - Await: a JS promise awaited from a goroutine, with cancellation;
+//   - Yield: the event loop handed back to the browser in a long analysis;
+//   - Fetch: the probe transport (window.fetch, CORS and network failures
+//     told apart, bodies read with a size cap);
+//   - ConnectBridge: the bookmarklet's postMessage bridge to the app's tab
+//     (the rules live in app/bridgeproto; this package only moves bytes);
+//   - LocalKeys: this browser's bridge key in the inspector's localStorage;
+//   - Clipboard and LocalZone: copy buttons and the viewer's time zone.
 //
 // Everything that touches syscall/js goes through hack-pad/safejs, so a JS
 // exception comes back as an error instead of a panic. The *_js.go files are

@@ -1,0 +1,91 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+)
+
+// Yield hands the event loop back to the browser once, so it can paint and
+// handle input, and returns when the browser runs the continuation. It
+// returns ctx.Err() when ctx ended meanwhile, so a superseded analysis stops
+// at its next yield.
+//
+// Go on wasm returns to the event loop only when every goroutine is
+// blocked; a long loop in one goroutine is one long task. Waiting here on a
+// channel that a JS callback closes is that block. scheduler.yield (Chromium
+// 129+) queues the continuation ahead of other tasks; elsewhere a
+// MessageChannel message does the same without setTimeout's 4 ms clamp.
+//
+// Call it from a goroutine (ctx.Async), never from a JS callback.
+func Yield(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p, ok := schedulerYield(); ok {
+		if _, err := Await(ctx, p); err != nil && ctx.Err() == nil {
+			return fmt.Errorf("yielding to the browser: %w", err)
+		}
+		return ctx.Err()
+	}
+	return yieldByMessage(ctx)
+}
+
+// schedulerYield calls scheduler.yield() when the browser has it.
+func schedulerYield() (safejs.Value, bool) {
+	scheduler, err := safejs.Global().Get("scheduler")
+	if err != nil || scheduler.IsUndefined() || scheduler.IsNull() {
+		return safejs.Undefined(), false
+	}
+	fn, err := scheduler.Get("yield")
+	if err != nil || fn.Type() != safejs.TypeFunction {
+		return safejs.Undefined(), false
+	}
+	p, err := scheduler.Call("yield")
+	if err != nil {
+		return safejs.Undefined(), false
+	}
+	return p, true
+}
+
+// yieldByMessage posts a message to itself through a MessageChannel and
+// waits for it to arrive.
+func yieldByMessage(ctx context.Context) error {
+	ctor, err := safejs.Global().Get("MessageChannel")
+	if err != nil {
+		return fmt.Errorf("yielding to the browser: %w", err)
+	}
+	channel, err := ctor.New()
+	if err != nil {
+		return fmt.Errorf("yielding to the browser: %w", err)
+	}
+	arrived := make(chan struct{})
+	onMessage, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		close(arrived)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("yielding to the browser: %w", err)
+	}
+	port1, _ := channel.Get("port1")
+	port2, _ := channel.Get("port2")
+	if err := port1.Set("onmessage", onMessage); err != nil {
+		onMessage.Release()
+		return fmt.Errorf("yielding to the browser: %w", err)
+	}
+	if _, err := port2.Call("postMessage", nil); err != nil {
+		onMessage.Release()
+		return fmt.Errorf("yielding to the browser: %w", err)
+	}
+	select {
+	case <-arrived:
+		onMessage.Release()
+		_, _ = port1.Call("close")
+	case <-ctx.Done():
+		// The message still arrives and closes arrived; releasing the
+		// callback before that would make it panic, so it is left to the
+		// message (one small leak per cancelled run).
+	}
+	return ctx.Err()
+}
