@@ -10,6 +10,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"tokenscope/app/bridge"
 	"tokenscope/app/bridgeproto"
 	"tokenscope/app/diagnose"
 	"tokenscope/app/probe"
@@ -20,12 +21,12 @@ import (
 // SimpleJWT refusing the probe's invalid token, and it records the backend
 // the inspector allowed.
 type hostPage struct {
-	info    ui.HostInfo
+	info    bridge.HostInfo
 	allowed *[]string
 }
 
 func (h hostPage) Origin() string                               { return h.info.Origin }
-func (h hostPage) Host() ui.HostInfo                            { return h.info }
+func (h hostPage) Host() bridge.HostInfo                        { return h.info }
 func (h hostPage) Session(context.Context) (int, string, error) { return 200, "{}", nil }
 func (h hostPage) AllowBackend(_ context.Context, origin string) error {
 	if h.allowed != nil {
@@ -40,10 +41,10 @@ func (h hostPage) Do(context.Context, probe.Request) (probe.Response, error) {
 func TestBridgeConnectedAnalysesHostData(t *testing.T) {
 	v, now := vectors(t)
 	in := newInspector(now)
-	in.SetBridge(hostPage{info: ui.HostInfo{
+	in.SetBridge(hostPage{info: bridge.HostInfo{
 		Origin: "http://localhost:3000",
-		Tokens: []ui.Entry{{Area: "localStorage", Name: "access", Value: v["access_valid"]}},
-		Others: []ui.Entry{{Area: "cookie", Name: "theme"}, {Area: "cookie", Name: "csrftoken"}, {Area: "localStorage", Name: "prefs"}},
+		Tokens: []bridge.Entry{{Area: "localStorage", Name: "access", Value: v["access_valid"]}},
+		Others: []bridge.Entry{{Area: "cookie", Name: "theme"}, {Area: "cookie", Name: "csrftoken"}, {Area: "localStorage", Name: "prefs"}},
 	}}, nil)
 	r := in.Report()
 	for _, code := range []string{"bookmarklet.connected", "bookmarklet.httponly_session", "simplejwt.token"} {
@@ -66,9 +67,9 @@ func TestBridgeConnectedAnalysesHostData(t *testing.T) {
 func TestBridgeReadableSessionCookie(t *testing.T) {
 	_, now := vectors(t)
 	in := newInspector(now)
-	in.SetBridge(hostPage{info: ui.HostInfo{
+	in.SetBridge(hostPage{info: bridge.HostInfo{
 		Origin: "http://localhost:3000",
-		Tokens: []ui.Entry{{Area: "cookie", Name: "next-auth.session-token.0", Value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aaaa"}, {Area: "cookie", Name: "next-auth.session-token.1", Value: ".bbbb.cccc"}},
+		Tokens: []bridge.Entry{{Area: "cookie", Name: "next-auth.session-token.0", Value: "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aaaa"}, {Area: "cookie", Name: "next-auth.session-token.1", Value: ".bbbb.cccc"}},
 	}}, nil)
 	if in.Report().Has(diagnose.CodeHttpOnlySession) {
 		t.Error("httponly_session although the session cookie was readable")
@@ -85,8 +86,8 @@ func TestBridgeFailures(t *testing.T) {
 		err  error
 		code string
 	}{
-		{ui.ErrOpenerLost, "bookmarklet.opener_lost"},
-		{ui.ErrNoAnswer, "bookmarklet.no_answer"},
+		{bridge.ErrOpenerLost, "bookmarklet.opener_lost"},
+		{bridge.ErrNoAnswer, "bookmarklet.no_answer"},
 		{errors.New("x"), "bookmarklet.no_answer"},
 		{&bridgeproto.RefusedError{From: tried, Err: bridgeproto.ErrWrongKey}, "bookmarklet.untrusted_opener"},
 		{&bridgeproto.RefusedError{From: tried, Err: bridgeproto.ErrUnkeyedData}, "bookmarklet.untrusted_opener"},
@@ -128,7 +129,7 @@ func TestUntrustedOpenerShowsNoHostData(t *testing.T) {
 	var allowed []string
 	in := newInspector(now)
 	// Even a Bridge value handed over with the error is not used.
-	in.SetBridge(hostPage{info: ui.HostInfo{Origin: "http://claimed.example:3000", Others: []ui.Entry{{Area: "cookie", Name: "canary_cookie"}}}, allowed: &allowed},
+	in.SetBridge(hostPage{info: bridge.HostInfo{Origin: "http://claimed.example:3000", Others: []bridge.Entry{{Area: "cookie", Name: "canary_cookie"}}}, allowed: &allowed},
 		&bridgeproto.RefusedError{From: "https://evil.example", Err: bridgeproto.ErrWrongKey})
 	html := app.HTMLString(in)
 	for _, leak := range []string{"canary_cookie", "claimed.example", "read-session"} {
@@ -155,7 +156,7 @@ func TestBridgeKeyLifecycle(t *testing.T) {
 	now := func() time.Time { return time.Unix(0, 0) }
 	keys := &memKeys{}
 	var asked []string
-	connect := func(_ context.Context, key string) (ui.Bridge, error) {
+	connect := func(_ context.Context, key string) (bridge.Bridge, error) {
 		asked = append(asked, key)
 		return nil, &bridgeproto.RefusedError{From: "https://evil.example", Err: bridgeproto.ErrWrongKey}
 	}
@@ -219,7 +220,7 @@ func TestBridgeWithBlockedStorage(t *testing.T) {
 		t.Error("a bookmarklet offered although no key can be kept")
 	}
 	in = ui.NewInspector(ui.Env{Now: now, InspectorURL: "https://tools.example/tokenscope/", BridgeKeys: blockedKeys{},
-		ConnectBridge: func(context.Context, string) (ui.Bridge, error) { t.Error("the opener was asked"); return nil, nil }})
+		ConnectBridge: func(context.Context, string) (bridge.Bridge, error) { t.Error("the opener was asked"); return nil, nil }})
 	ui.ConnectBridge(in)
 	if got := evidence(finding(in.Report(), "bookmarklet.untrusted_opener"), "reason"); !strings.Contains(got, "SecurityError") {
 		t.Errorf("the refusal does not say storage is blocked: %q", got)
@@ -241,7 +242,7 @@ func TestAllowBackend(t *testing.T) {
 		{"not a url", nil, ""},
 	} {
 		var allowed []string
-		b := hostPage{info: ui.HostInfo{Origin: "http://localhost:3000"}, allowed: &allowed}
+		b := hostPage{info: bridge.HostInfo{Origin: "http://localhost:3000"}, allowed: &allowed}
 		f, ok := ui.AllowBackend(context.Background(), b, c.typed)
 		if !slices.Equal(allowed, c.allowed) || ok != (c.code == "") || f.Code != c.code {
 			t.Errorf("%s: allowed %q, ok %t, finding %q", c.typed, allowed, ok, f.Code)
@@ -285,14 +286,14 @@ func TestLosingTheOpenerStopsSayingConnected(t *testing.T) {
 		err   error
 		title string
 	}{
-		{"tab closed", ui.ErrOpenerClosed, "tab (http://localhost:3000) was closed"},
-		{"navigated away", ui.ErrOpenerGone, "went away"},
+		{"tab closed", bridge.ErrOpenerClosed, "tab (http://localhost:3000) was closed"},
+		{"navigated away", bridge.ErrOpenerGone, "went away"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := newInspector(now)
-			b := hostPage{info: ui.HostInfo{
+			b := hostPage{info: bridge.HostInfo{
 				Origin: "http://localhost:3000",
-				Tokens: []ui.Entry{{Area: "localStorage", Name: "access", Value: v["access_valid"]}},
+				Tokens: []bridge.Entry{{Area: "localStorage", Name: "access", Value: v["access_valid"]}},
 			}}
 			in.SetBridge(b, nil)
 			in.LoseBridge(tc.err)

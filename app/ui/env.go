@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"tokenscope/app/bridge"
 	"tokenscope/app/bridgeproto"
 	"tokenscope/app/probe"
 )
@@ -31,7 +32,7 @@ type Env struct {
 	// ConnectBridge reaches the bookmarklet's bridge in the page that opened
 	// this window, trusting only answers that carry key (this browser's
 	// bridge key). Nil unless the page was opened by the bookmarklet.
-	ConnectBridge func(ctx context.Context, key string) (Bridge, error)
+	ConnectBridge bridge.Connect
 	// BridgeKeys keeps this browser's bridge key in the inspector's own
 	// storage. Nil: no bookmarklet is offered and none is trusted
 	// (prerendering).

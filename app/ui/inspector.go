@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"tokenscope/app/bridge"
 	"tokenscope/app/diagnose"
 	"tokenscope/app/probe"
 )
@@ -72,7 +73,7 @@ type Inspector struct {
 	reveal        bool
 
 	// bridge is set once the bookmarklet's bridge answered.
-	bridge         Bridge
+	bridge         bridge.Bridge
 	bridgeFindings []diagnose.Finding
 	// ownTransport and ownPageURL are this page's own, kept while a bridge
 	// stands in for them and restored when its page goes away.

@@ -13,9 +13,9 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"tokenscope/app/bridge"
 	"tokenscope/app/bridgeproto"
 	"tokenscope/app/probe"
-	"tokenscope/app/ui"
 )
 
 // BridgeRequested reports whether the bookmarklet opened this window: it
@@ -45,7 +45,7 @@ type Bridge struct {
 	opener safejs.Value
 	onMsg  safejs.Func
 	onHide safejs.Func
-	host   ui.HostInfo
+	host   bridge.HostInfo
 
 	mu        sync.Mutex
 	conn      *bridgeproto.Conn
@@ -59,15 +59,15 @@ type result struct {
 	err   error
 }
 
-var _ ui.Bridge = (*Bridge)(nil)
+var _ bridge.Bridge = (*Bridge)(nil)
 
 // ConnectBridge reaches the bridge in the page that opened this window and
 // trusts it only if its answers carry key.
-func ConnectBridge(ctx context.Context, key string) (ui.Bridge, error) {
+func ConnectBridge(ctx context.Context, key string) (bridge.Bridge, error) {
 	g := safejs.Global()
 	opener, err := g.Get("opener")
 	if err != nil || opener.IsNull() || opener.IsUndefined() {
-		return nil, ui.ErrOpenerLost
+		return nil, bridge.ErrOpenerLost
 	}
 	b := &Bridge{opener: opener, conn: bridgeproto.NewConn(key), pending: map[int]chan result{}}
 	if err := b.listen(); err != nil {
@@ -77,9 +77,9 @@ func ConnectBridge(ctx context.Context, key string) (ui.Bridge, error) {
 	defer cancel()
 	reply, err := b.call(actx, bridgeproto.NewRequest(0, bridgeproto.OpHello))
 	if err == nil && reply.Err != "" {
-		err = fmt.Errorf("%w: the host page answered %q", ui.ErrNoAnswer, reply.Err)
+		err = fmt.Errorf("%w: the host page answered %q", bridge.ErrNoAnswer, reply.Err)
 	}
-	var host ui.HostInfo
+	var host bridge.HostInfo
 	if err == nil {
 		b.mu.Lock()
 		origin := b.conn.Origin()
@@ -89,7 +89,7 @@ func ConnectBridge(ctx context.Context, key string) (ui.Bridge, error) {
 	if err != nil {
 		b.Close()
 		if actx.Err() != nil && errors.Is(err, actx.Err()) {
-			return nil, fmt.Errorf("%w within %s", ui.ErrNoAnswer, bridgeAnswerTimeout)
+			return nil, fmt.Errorf("%w within %s", bridge.ErrNoAnswer, bridgeAnswerTimeout)
 		}
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (b *Bridge) WatchOpener(ctx context.Context) error {
 		}
 		if b.openerClosed() {
 			b.Close()
-			return ui.ErrOpenerClosed
+			return bridge.ErrOpenerClosed
 		}
 		if time.Now().Before(nextPing) {
 			continue
@@ -254,12 +254,12 @@ func (b *Bridge) WatchOpener(ctx context.Context) error {
 			misses = 0
 		case b.openerClosed():
 			b.Close()
-			return ui.ErrOpenerClosed
+			return bridge.ErrOpenerClosed
 		default:
 			misses++
 			if misses > pingMissesAllowed {
 				b.Close()
-				return fmt.Errorf("%w (%d pings in a row unanswered within %s)", ui.ErrOpenerGone, misses, pingTimeout)
+				return fmt.Errorf("%w (%d pings in a row unanswered within %s)", bridge.ErrOpenerGone, misses, pingTimeout)
 			}
 		}
 	}
@@ -281,7 +281,7 @@ func (b *Bridge) openerClosed() bool {
 func (b *Bridge) Origin() string { return b.host.Origin }
 
 // Host is what the bridge read from the host page.
-func (b *Bridge) Host() ui.HostInfo { return b.host }
+func (b *Bridge) Host() bridge.HostInfo { return b.host }
 
 // AllowBackend names the one origin the bridge may send probes to.
 func (b *Bridge) AllowBackend(ctx context.Context, origin string) error {

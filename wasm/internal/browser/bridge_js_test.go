@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"tokenscope/app/bridge"
 	"tokenscope/app/bridgeproto"
-	"tokenscope/app/ui"
 )
 
 const (
@@ -175,7 +175,7 @@ func TestWatchOpenerClosed(t *testing.T) {
 	}()
 	start := time.Now()
 	err := b.WatchOpener(context.Background())
-	if !errors.Is(err, ui.ErrOpenerClosed) {
+	if !errors.Is(err, bridge.ErrOpenerClosed) {
 		t.Fatalf("err %v", err)
 	}
 	if took := time.Since(start); took > 300*time.Millisecond+2*openerPollInterval {
@@ -217,7 +217,7 @@ func TestWatchOpenerGone(t *testing.T) {
 	defer close(stop)
 	start := time.Now()
 	err := b.WatchOpener(context.Background())
-	if !errors.Is(err, ui.ErrOpenerGone) {
+	if !errors.Is(err, bridge.ErrOpenerGone) {
 		t.Fatalf("err %v", err)
 	}
 	if answered != 2 {

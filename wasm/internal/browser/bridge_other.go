@@ -6,13 +6,13 @@ import (
 	"context"
 	"errors"
 
-	"tokenscope/app/ui"
+	"tokenscope/app/bridge"
 )
 
 // BridgeRequested is false outside a browser.
 func BridgeRequested() bool { return false }
 
 // ConnectBridge needs a browser.
-func ConnectBridge(context.Context, string) (ui.Bridge, error) {
+func ConnectBridge(context.Context, string) (bridge.Bridge, error) {
 	return nil, errors.New("the bookmarklet bridge needs a browser")
 }
