@@ -292,7 +292,7 @@ func (p Prober) failure(ctx context.Context, req Request, err error) diagnose.Fi
 func (p Prober) corsBlocked(req Request) diagnose.Finding {
 	raw := p.Transport.Origin()
 	origin, ok := originOrExample(raw)
-	line := "CORS_ALLOWED_ORIGINS = [" + pyString(origin) + "]"
+	line := "CORS_ALLOWED_ORIGINS = [" + PythonString(origin) + "]"
 	title := "CORS refused: " + urlOrigin(req.URL) + " answers, but not to requests from " + origin
 	fix := "In Django settings, with corsheaders in INSTALLED_APPS and CorsMiddleware at the top of MIDDLEWARE: `" + line + "` (and CORS_ALLOW_CREDENTIALS = True only if you send cookies)."
 	if !ok {

@@ -196,9 +196,9 @@ func jsString(s string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// pyString is s as a Python string literal in double quotes: backslash and
+// PythonString is s as a Python string literal in double quotes: backslash and
 // quote escaped, anything not printable as \x, \u or \U escapes.
-func pyString(s string) string {
+func PythonString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for i, w := 0, 0; i < len(s); i += w {

@@ -1,4 +1,4 @@
-package probe_test
+package realprobe_test
 
 import (
 	"context"
@@ -90,6 +90,40 @@ print(json.dumps({"ok": ok, "value": ns.get("CORS_ALLOWED_ORIGINS")}))
 		}
 		if !got.OK || len(got.Value) != 1 || got.Value[0] != want {
 			t.Errorf("%q: Python reads %s as %+v", origin, line, got)
+		}
+	}
+}
+
+// TestPyStringRoundTrips asks Python itself to read every literal back.
+func TestPyStringRoundTrips(t *testing.T) {
+	inputs := []string{
+		"http://localhost:3000",
+		`x"];import os;os.system("id");#`,
+		`back\slash \" \n`,
+		"new\nline\ttab\x00nul\x7fdel",
+		"é ü 漢字 😀 \u2028",
+	}
+	var lines []string
+	for _, s := range inputs {
+		lines = append(lines, probe.PythonString(s))
+	}
+	script := "import ast, json, sys\nprint(json.dumps([ast.literal_eval(l) for l in sys.stdin.read().split('\\n')]))\n"
+	cmd := exec.Command("/usr/bin/python3", "-c", script)
+	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n"))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3 could not read the literals %q: %v", lines, err)
+	}
+	var got []string
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(inputs) {
+		t.Fatalf("python3 read %s (%v), want %d strings", out, err, len(inputs))
+	}
+	for i := range inputs {
+		if got[i] != inputs[i] {
+			t.Errorf("probe.PythonString(%q) = %s, Python reads %q", inputs[i], lines[i], got[i])
+		}
+		if strings.ContainsAny(lines[i], "\n\r") {
+			t.Errorf("probe.PythonString(%q) spans lines: %s", inputs[i], lines[i])
 		}
 	}
 }

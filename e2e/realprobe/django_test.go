@@ -1,6 +1,6 @@
 //go:build unix
 
-package probe_test
+package realprobe_test
 
 import (
 	"context"
