@@ -1,6 +1,3 @@
-// Package token finds tokens in whatever a developer pastes and decodes them:
-// JWS with golang-jwt, JWE recognised by shape. It never talks to the network
-// and never reads the clock: times are judged by the caller (app/diagnose).
 package token
 
 import (
