@@ -46,7 +46,7 @@ func (x *redactor) writeFindingsTable(b *strings.Builder) {
 	for _, f := range x.r.Findings {
 		tok := "—"
 		if f.Token >= 0 {
-			tok = fmt.Sprint(f.Token + 1)
+			tok = x.r.TokenNumber(f.Token)
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", x.text(string(f.Severity)), mdCode(string(f.Code)), tok, x.text(f.Title))
 	}
@@ -55,10 +55,10 @@ func (x *redactor) writeFindingsTable(b *strings.Builder) {
 
 func (x *redactor) writeToken(b *strings.Builder, i int) {
 	t := x.r.Tokens[i]
-	fmt.Fprintf(b, "### Token %d — %s %s\n\n", i+1, x.text(string(t.Form)), x.text(t.Alg))
+	fmt.Fprintf(b, "### Token %s — %s %s\n\n", x.r.TokenNumber(i), x.text(string(t.Form)), x.text(t.Alg))
 	fmt.Fprintf(b, "- Source: %s\n", x.text(t.Source.Describe()))
 	if t.Parent >= 0 {
-		fmt.Fprintf(b, "- Inside token %d at %s\n", t.Parent+1, x.text(t.Source.Name))
+		fmt.Fprintf(b, "- Inside token %s at %s\n", x.r.TokenNumber(t.Parent), x.text(t.Source.Name))
 	}
 	fmt.Fprintf(b, "- Segments: %s\n", segmentShapes(t, true)) // names and lengths only: no input text
 	if len(t.Header) > 0 {

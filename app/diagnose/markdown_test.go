@@ -98,7 +98,7 @@ func TestMarkdownAllowlist(t *testing.T) {
 		{"empty string kept", `"backendRefresh":""`, `"backendRefresh": ""`},
 		{"vendor token under allowed name", `"name":"` + ghToken + `"`, `"name": "<GitHub token, 40 chars, removed>"`},
 		{"token inside allowed text", `"error":"bad token ` + ghToken + ` here"`, `"error": "bad token <GitHub token, 40 chars, removed> here"`},
-		{"nested JWT points at its token", `"hidden":"` + inner + `"`, `: token 2 below>"`},
+		{"nested JWT points at its token", `"hidden":"` + inner + `"`, `: token 1.1 below>"`},
 		{"Bearer JWT", `"authz":"Bearer ` + inner + `"`, `"authz": "<string holding a credential, `},
 		{"credential as a key", `"` + ghToken + `":1`, `"<name removed: GitHub token, 40 chars, removed>": 1`},
 		{"array under allowed name", `"aud":["api","web"]`, "\"aud\": [\n    \"api\",\n    \"web\"\n  ]"},

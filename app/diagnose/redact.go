@@ -268,7 +268,7 @@ func (x *redactor) describeCredential(label, s string, owner int) string {
 	if x.r != nil {
 		for _, t := range x.r.Tokens {
 			if t.Parent == owner && owner >= 0 && strings.TrimSpace(t.Raw) == s {
-				return fmt.Sprintf("<%s, %d chars: token %d below>", label, len(s), t.Index+1)
+				return fmt.Sprintf("<%s, %d chars: token %s below>", label, len(s), x.r.TokenNumber(t.Index))
 			}
 		}
 	}

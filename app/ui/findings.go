@@ -62,7 +62,7 @@ func renderFinding(i int, f diagnose.Finding, r diagnose.Report) app.UI {
 				app.Span().Class("badge", "sev-"+string(f.Severity)).Text(severityLabel(f.Severity)),
 				app.Code().Class("code").Text(string(f.Code)),
 				app.If(f.Token >= 0, func() app.UI {
-					return app.A().Class("token-ref").Href("#token-" + strconv.Itoa(f.Token)).Text(tokenLabel(r, f.Token))
+					return app.A().Class("token-ref").Href("#token-" + strconv.Itoa(f.Token)).Text(r.TokenLabel(f.Token))
 				}),
 			),
 			app.P().Class("finding-title").Text(f.Title),
@@ -96,32 +96,4 @@ func severityLabel(s diagnose.Severity) string {
 	default:
 		return "OK"
 	}
-}
-
-// tokenLabel is how findings and cards name a token: "token 1", "token 1.2".
-func tokenLabel(r diagnose.Report, i int) string {
-	if i < 0 || i >= len(r.Tokens) {
-		return ""
-	}
-	return "token " + tokenNumber(r, i)
-}
-
-func tokenNumber(r diagnose.Report, i int) string {
-	t := r.Tokens[i]
-	if t.Parent < 0 {
-		n := 0
-		for _, o := range r.Tokens[:i+1] {
-			if o.Parent < 0 {
-				n++
-			}
-		}
-		return strconv.Itoa(n)
-	}
-	n := 0
-	for _, o := range r.Tokens[:i+1] {
-		if o.Parent == t.Parent {
-			n++
-		}
-	}
-	return tokenNumber(r, t.Parent) + "." + strconv.Itoa(n)
 }

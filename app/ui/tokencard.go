@@ -58,7 +58,7 @@ func (in *Inspector) renderTokenCard(i int) app.UI {
 
 func cardTitle(r diagnose.Report, i int) string {
 	t := r.Tokens[i]
-	parts := []string{"Token " + tokenNumber(r, i), string(t.Form)}
+	parts := []string{"Token " + r.TokenNumber(i), string(t.Form)}
 	if t.Alg != "" {
 		parts = append(parts, t.Alg)
 	}
@@ -75,7 +75,7 @@ func sourceText(r diagnose.Report, i int) string {
 	t := r.Tokens[i]
 	s := "From the " + t.Source.Describe()
 	if t.Parent >= 0 {
-		s = "Inside " + tokenLabel(r, t.Parent) + " at " + t.Source.Name
+		s = "Inside " + r.TokenLabel(t.Parent) + " at " + t.Source.Name
 	}
 	if t.Source.Line > 1 {
 		s += ", line " + strconv.Itoa(t.Source.Line)
