@@ -187,7 +187,14 @@ func compactCookies(in []cookie) []cookie {
 	return out
 }
 
-// sessionCookieNames are the cookies NextAuth and Auth.js keep sessions in.
+// SessionCookieNames are the cookies NextAuth (v4) and Auth.js keep
+// sessions in, plain and with the __Secure- prefix they use on https. The
+// page offers them as the name of a bare pasted session token, since
+// Auth.js derives its key from it.
+func SessionCookieNames() []string {
+	return append([]string(nil), sessionCookieNames...)
+}
+
 var sessionCookieNames = []string{
 	"next-auth.session-token", "__Secure-next-auth.session-token",
 	"authjs.session-token", "__Secure-authjs.session-token",

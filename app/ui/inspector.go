@@ -273,7 +273,8 @@ func (in *Inspector) renderPaste() app.UI {
 	)
 }
 
-// renderSettings folds the rarely touched settings (leeway, clock) away;
+// renderSettings folds the rarely touched settings (leeway, clock, the
+// cookie name of a bare session token) away;
 // the summary shows their values, so nothing hidden goes unnoticed.
 func (in *Inspector) renderSettings() app.UI {
 	now := in.report.Now
@@ -299,6 +300,7 @@ func (in *Inspector) renderSettings() app.UI {
 					app.Span().Class("local").Text(" · "+formatLocal(now, in.env.Zone)),
 					app.Button().ID("recheck").Type("button").Text("Re-check now").OnClick(in.onRecheck),
 				),
+				in.renderCookieName(),
 			),
 		),
 		app.Div().Class("setting").Body(in.renderExportButton()),

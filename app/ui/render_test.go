@@ -3,6 +3,7 @@ package ui_test
 import (
 	"encoding/base64"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -99,8 +100,52 @@ func TestGoldenDecryptedSession(t *testing.T) {
 	checkGolden(t, "session_v4", got)
 }
 
-func checkGolden(t *testing.T, name, got string) {
+// goldenSections are what golden files hold: the verdict, the findings and
+// the token cards, the part of the page that shows the analysis. The rest
+// of the page (inputs, settings, panels) is checked by the contract tests
+// and the browser tests, so a change there does not churn every golden.
+var goldenSections = []string{"verdict", "findings", "tokens"}
+
+// sections cuts the <section id=...> elements named by ids out of html, in
+// that order.
+func sections(t *testing.T, html string, ids ...string) string {
 	t.Helper()
+	var b strings.Builder
+	for _, id := range ids {
+		at := strings.Index(html, `id="`+id+`"`)
+		if at < 0 {
+			continue
+		}
+		start := strings.LastIndex(html[:at], "<section")
+		if start < 0 {
+			t.Fatalf("#%s is not a <section>", id)
+		}
+		depth, i := 0, start
+		for {
+			open := strings.Index(html[i:], "<section")
+			end := strings.Index(html[i:], "</section>")
+			if end < 0 {
+				t.Fatalf("#%s is not closed", id)
+			}
+			if open >= 0 && open < end {
+				depth++
+				i += open + len("<section")
+				continue
+			}
+			depth--
+			i += end + len("</section>")
+			if depth == 0 {
+				break
+			}
+		}
+		b.WriteString(strings.TrimSpace(html[start:i]) + "\n")
+	}
+	return b.String()
+}
+
+func checkGolden(t *testing.T, name, page string) {
+	t.Helper()
+	got := sections(t, page, goldenSections...)
 	path := filepath.Join("testdata", "golden", name+".html")
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -115,15 +160,45 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test ./app/ui -update)", err)
 	}
 	if got != string(want) {
-		t.Errorf("render differs from %s; run go test ./app/ui -update and review the diff", path)
+		t.Errorf("render differs from %s (run go test ./app/ui -update if this is meant):\n%s", path, lineDiff(string(want), got))
 	}
+}
+
+// lineDiff shows where two texts part: the lines they share at both ends
+// are cut down to three of context, the rest is marked - (golden) and +
+// (rendered).
+func lineDiff(want, got string) string {
+	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	var out strings.Builder
+	from := max(pre-3, 0)
+	fmt.Fprintf(&out, "@@ line %d @@\n", from+1)
+	for _, l := range a[from:pre] {
+		out.WriteString("  " + l + "\n")
+	}
+	for _, l := range a[pre : len(a)-suf] {
+		out.WriteString("- " + l + "\n")
+	}
+	for _, l := range b[pre : len(b)-suf] {
+		out.WriteString("+ " + l + "\n")
+	}
+	for _, l := range a[len(a)-suf : min(len(a)-suf+3, len(a))] {
+		out.WriteString("  " + l + "\n")
+	}
+	return out.String()
 }
 
 func TestGolden(t *testing.T) {
 	v, now := vectors(t)
 	broken := strings.Replace(v["refresh_valid"], ".eyJ0", ".eyJ0!", 1)
 	tests := map[string]string{
-		"empty":          "",
 		"refresh_valid":  v["refresh_valid"],
 		"access_expired": v["access_expired"],
 		"malformed":      broken,
@@ -132,6 +207,41 @@ func TestGolden(t *testing.T) {
 	}
 	for name, input := range tests {
 		t.Run(name, func(t *testing.T) { checkGolden(t, name, render(t, now, input)) })
+	}
+}
+
+// TestEmptyPageContract: before any paste the page has its inputs and
+// panels and no results.
+func TestEmptyPageContract(t *testing.T) {
+	_, now := vectors(t)
+	html := render(t, now, "")
+	for _, want := range []string{`id="input"`, `id="secret"`, `id="verify-key"`, `id="settings"`, `id="cookie-name"`, `id="backend"`, `id="probe"`, `id="export"`, `id="bookmarklet-panel"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("empty page lacks %s", want)
+		}
+	}
+	for _, absent := range []string{`id="verdict"`, `id="findings"`, `id="tokens"`} {
+		if strings.Contains(html, absent) {
+			t.Errorf("empty page has %s", absent)
+		}
+	}
+}
+
+// TestRarelyUsedSettingsFold: leeway, clock and the cookie name of a bare
+// session token sit inside the settings fold.
+func TestRarelyUsedSettingsFold(t *testing.T) {
+	_, now := vectors(t)
+	html := render(t, now, "")
+	start := strings.Index(html, `id="settings"`)
+	end := strings.Index(html[start:], "</details>")
+	if start < 0 || end < 0 {
+		t.Fatal("no settings fold")
+	}
+	fold := html[start : start+end]
+	for _, id := range []string{"leeway", "clock", "cookie-name"} {
+		if !strings.Contains(fold, `id="`+id+`"`) {
+			t.Errorf("#%s is not in the settings fold", id)
+		}
 	}
 }
 

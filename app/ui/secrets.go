@@ -5,16 +5,10 @@ import (
 	"strings"
 
 	"tokenscope/app/diagnose"
+	"tokenscope/app/token"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
-
-// sessionCookieChoices are the names a bare pasted session token may have
-// come from; Auth.js derives its key from the name.
-var sessionCookieChoices = []string{
-	"next-auth.session-token", "__Secure-next-auth.session-token",
-	"authjs.session-token", "__Secure-authjs.session-token",
-}
 
 // SetSecrets fills the secrets box, one secret (or .env line) per argument,
 // and re-analyses.
@@ -63,6 +57,22 @@ func (in *Inspector) onCookieName(ctx app.Context, e app.Event) {
 	in.analyse()
 }
 
+// renderCookieName is the rarely needed choice of cookie name for a bare
+// session token; it sits in the settings fold.
+func (in *Inspector) renderCookieName() app.UI {
+	names := token.SessionCookieNames()
+	return app.Div().Class("setting").Body(
+		app.Label().For("cookie-name").Text("Cookie name for a bare session token"),
+		app.Select().ID("cookie-name").Aria("describedby", "cookie-name-help").OnChange(in.onCookieName).Body(
+			app.Option().Value("").Selected(in.cookieName == "").Text("automatic (from the cookie, else the format's default)"),
+			app.Range(names).Slice(func(i int) app.UI {
+				return app.Option().Value(names[i]).Selected(in.cookieName == names[i]).Text(names[i])
+			}),
+		),
+		app.Span().ID("cookie-name-help").Class("help").Text("Auth.js derives the key from the cookie name; the __Secure- prefix is used on https."),
+	)
+}
+
 // renderSecrets is the fieldset for secrets and keys. Inputs are uncontrolled
 // (no value is rendered back), so a secret never appears in the DOM's
 // attributes or in a prerendered page.
@@ -70,17 +80,6 @@ func (in *Inspector) renderSecrets() app.UI {
 	return app.FieldSet().Class("secrets").Body(
 		app.Legend().Text("Secrets and keys — used only in this page, never stored or sent"),
 		in.renderSecretBox(),
-		app.Div().Class("setting").Body(
-			app.Label().For("cookie-name").Text("Cookie name for a bare session token"),
-			app.Select().ID("cookie-name").Aria("describedby", "cookie-name-help").OnChange(in.onCookieName).Body(
-				app.Option().Value("").Selected(in.cookieName == "").Text("automatic (from the cookie, else the format's default)"),
-				app.Range(sessionCookieChoices).Slice(func(i int) app.UI {
-					n := sessionCookieChoices[i]
-					return app.Option().Value(n).Selected(in.cookieName == n).Text(n)
-				}),
-			),
-			app.Span().ID("cookie-name-help").Class("help").Text("Auth.js derives the key from the cookie name; the __Secure- prefix is used on https."),
-		),
 		app.Label().For("verify-key").Text("Or a verification key on its own: a public key to read, or a base64 secret"),
 		app.Textarea().ID("verify-key").Rows(3).Spellcheck(false).
 			Class(keyClasses(in.keyShown)...).
