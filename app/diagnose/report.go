@@ -211,6 +211,18 @@ func (r Report) Worst() Severity {
 	return r.Findings[0].Severity
 }
 
+// WorstFor is the highest severity among token i's findings (its card's
+// badge); SeverityOK when it has none.
+func (r Report) WorstFor(i int) Severity {
+	worst := SeverityOK
+	for _, f := range r.FindingsFor(i) {
+		if f.Severity.Rank() < worst.Rank() {
+			worst = f.Severity
+		}
+	}
+	return worst
+}
+
 // Has reports whether any finding carries code.
 func (r Report) Has(code Code) bool {
 	for _, f := range r.Findings {

@@ -26,7 +26,7 @@ func (in *Inspector) renderTokens() app.UI {
 func (in *Inspector) renderTokenCard(i int) app.UI {
 	r := in.report
 	t := r.Tokens[i]
-	class := []string{"token", "worst-" + string(worstFor(r, i))}
+	class := []string{"token", "worst-" + string(r.WorstFor(i))}
 	if t.Parent >= 0 {
 		class = append(class, "nested")
 	}
@@ -84,16 +84,6 @@ func sourceText(r diagnose.Report, i int) string {
 		s += " · the name says: " + string(t.Role) + " token"
 	}
 	return s
-}
-
-func worstFor(r diagnose.Report, i int) diagnose.Severity {
-	worst := diagnose.SeverityOK
-	for _, f := range r.FindingsFor(i) {
-		if f.Severity.Rank() < worst.Rank() {
-			worst = f.Severity
-		}
-	}
-	return worst
 }
 
 // renderSegments shows the token with each segment coloured, and the
