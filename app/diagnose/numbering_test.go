@@ -29,3 +29,22 @@ func TestTokenNumber(t *testing.T) {
 		t.Errorf("TokenLabel(5) = %q", got)
 	}
 }
+
+// TestWorstFor: a card's severity is its worst finding's, findings about
+// other tokens or the paste as a whole do not count.
+func TestWorstFor(t *testing.T) {
+	r := diagnose.Report{
+		Tokens: []diagnose.TokenReport{{Index: 0, Parent: -1}, {Index: 1, Parent: -1}, {Index: 2, Parent: -1}},
+		Findings: []diagnose.Finding{
+			{Code: "a", Severity: diagnose.SeverityInfo, Token: 0},
+			{Code: "b", Severity: diagnose.SeverityWarn, Token: 0},
+			{Code: "c", Severity: diagnose.SeverityError, Token: 1},
+			{Code: "d", Severity: diagnose.SeverityError, Token: -1},
+		},
+	}
+	for i, want := range []diagnose.Severity{diagnose.SeverityWarn, diagnose.SeverityError, diagnose.SeverityOK} {
+		if got := r.WorstFor(i); got != want {
+			t.Errorf("WorstFor(%d) = %s, want %s", i, got, want)
+		}
+	}
+}
