@@ -104,7 +104,9 @@ func (tb *tab) benchLoad(url, tok string) benchSample {
 
 const benchLoadJS = `(() => {
 	const r = window.__tsBench = {ready: 0, shown: 0};
-	const ready = () => document.querySelector("textarea#input") && !document.getElementById("app-wasm-loader");
+	// While the HTML is still parsing, the loader may not be in the DOM yet:
+	// only a parsed document without it means the app runs.
+	const ready = () => document.readyState !== "loading" && document.querySelector("textarea#input") && !document.getElementById("app-wasm-loader");
 	const obs = new MutationObserver(() => {
 		if (!r.ready && ready()) {
 			r.ready = performance.now();

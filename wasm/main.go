@@ -19,7 +19,17 @@ import (
 )
 
 func main() {
-	app.Route("/", func() app.Composer { return ui.NewInspector(newEnv()) })
+	// Read before go-app mounts and replaces the prerendered page.
+	early := ui.EarlyInput{Input: browser.PrerenderedValue("input"), Secrets: browser.PrerenderedValue("secret")}
+	app.Route("/", func() app.Composer {
+		env := newEnv()
+		env.EarlyInput = func() ui.EarlyInput {
+			e := early
+			early = ui.EarlyInput{} // once: a later navigation starts empty
+			return e
+		}
+		return ui.NewInspector(env)
+	})
 
 	// In the browser this never returns.
 	app.RunWhenOnBrowser()

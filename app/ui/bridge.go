@@ -35,9 +35,10 @@ func (in *Inspector) loadBridgeKey() {
 	in.bridgeKey, in.bridgeKeyErr = bridgeproto.EnsureKey(store, random)
 }
 
-// OnMount connects to the bookmarklet's bridge when the page was opened by
-// it.
+// OnMount keeps what was typed before the app ran, and connects to the
+// bookmarklet's bridge when the page was opened by it.
 func (in *Inspector) OnMount(ctx app.Context) {
+	in.takeEarlyInput()
 	if in.env.ConnectBridge == nil {
 		return
 	}

@@ -44,6 +44,9 @@ type Env struct {
 	// when the analysis was superseded or cancelled. Nil: never yield
 	// (native tests, prerendering).
 	Yield func(ctx context.Context) error
+	// EarlyInput returns what was typed into the prerendered page before
+	// the app mounted (mounting replaces that DOM). Nil: nothing to keep.
+	EarlyInput func() EarlyInput
 	// ShowTiming displays how long each analysis took (and exposes it as
 	// data-analysis-us on #findings for the benchmark). Off in golden tests,
 	// whose output must not depend on the machine's speed.
