@@ -13,8 +13,26 @@ import (
 	"tokenscope/app/bridge"
 	"tokenscope/app/bridgeproto"
 	"tokenscope/app/diagnose"
+	"tokenscope/app/probe"
 	"tokenscope/web"
 )
+
+// hostBridge is the bookmarklet bridge's state.
+type hostBridge struct {
+	// conn is set once the bookmarklet's bridge answered.
+	conn     bridge.Bridge
+	findings []diagnose.Finding
+	// ownTransport and ownPageURL are this page's own, kept while a bridge
+	// stands in for them and restored when its page goes away.
+	ownTransport probe.Transport
+	ownPageURL   string
+	// gen counts bridges connected, so a watch that ends late cannot drop
+	// a newer bridge.
+	gen int
+	// key is this browser's bridge key ("" when it has none).
+	key    string
+	keyErr error
+}
 
 // loadBridgeKey reads this browser's bridge key. A normal visit makes one
 // the first time; a window opened for a bridge never does, so a browser
@@ -25,14 +43,14 @@ func (in *Inspector) loadBridgeKey() {
 		return
 	}
 	if in.env.ConnectBridge != nil {
-		in.bridgeKey, in.bridgeKeyErr = bridgeproto.LoadKey(store)
+		in.host.key, in.host.keyErr = bridgeproto.LoadKey(store)
 		return
 	}
 	random := in.env.Random
 	if random == nil {
 		random = rand.Reader
 	}
-	in.bridgeKey, in.bridgeKeyErr = bridgeproto.EnsureKey(store, random)
+	in.host.key, in.host.keyErr = bridgeproto.EnsureKey(store, random)
 }
 
 // OnMount keeps what was typed before the app ran, and connects to the
@@ -61,14 +79,14 @@ func (in *Inspector) watchOpener(ctx app.Context, b bridge.Bridge) {
 	if !ok {
 		return
 	}
-	gen := in.bridgeGen
+	gen := in.host.gen
 	ctx.Async(func() {
 		err := w.WatchOpener(ctx)
 		if ctx.Err() != nil {
 			return // the page itself is going away
 		}
 		ctx.Dispatch(func(ctx app.Context) {
-			if gen == in.bridgeGen { // still the bridge that was watched
+			if gen == in.host.gen { // still the bridge that was watched
 				in.LoseBridge(err)
 			}
 		})
@@ -80,13 +98,13 @@ func (in *Inspector) watchOpener(ctx app.Context, b bridge.Bridge) {
 // reconnect, and probes leave from this page again. The host data already
 // pasted stays. Without a bridge it does nothing.
 func (in *Inspector) LoseBridge(err error) {
-	if in.bridge == nil {
+	if in.host.conn == nil {
 		return
 	}
-	origin := in.bridge.Origin()
-	in.bridge = nil
-	in.env.Transport, in.env.PageURL = in.ownTransport, in.ownPageURL
-	in.bridgeFindings = []diagnose.Finding{bridge.Disconnected(origin, err)}
+	origin := in.host.conn.Origin()
+	in.host.conn = nil
+	in.env.Transport, in.env.PageURL = in.host.ownTransport, in.host.ownPageURL
+	in.host.findings = []diagnose.Finding{bridge.Disconnected(origin, err)}
 	in.analyse()
 }
 
@@ -94,16 +112,16 @@ func (in *Inspector) LoseBridge(err error) {
 // carry this browser's key. Without a key no bridge can prove it is ours,
 // so the opener is not even asked.
 func (in *Inspector) connectBridge(ctx context.Context) (bridge.Bridge, error) {
-	if in.bridgeKey == "" {
+	if in.host.key == "" {
 		err := bridgeproto.ErrNoKey
-		if in.bridgeKeyErr != nil {
+		if in.host.keyErr != nil {
 			// Storage is blocked: say so, or "open it directly once" would
 			// be advice that cannot work.
-			err = fmt.Errorf("%w (%w)", bridgeproto.ErrNoKey, in.bridgeKeyErr)
+			err = fmt.Errorf("%w (%w)", bridgeproto.ErrNoKey, in.host.keyErr)
 		}
 		return nil, &bridgeproto.RefusedError{Err: err}
 	}
-	return in.env.ConnectBridge(ctx, in.bridgeKey)
+	return in.env.ConnectBridge(ctx, in.host.key)
 }
 
 // SetBridge applies a connection outcome, as OnMount does; tests call it.
@@ -113,16 +131,16 @@ func (in *Inspector) SetBridge(b bridge.Bridge, err error) { in.applyBridge(b, e
 // paste box; every refusal shows the finding alone.
 func (in *Inspector) applyBridge(b bridge.Bridge, err error) {
 	if err != nil || b == nil {
-		in.bridgeFindings = []diagnose.Finding{bridge.Refused(err, in.env.InspectorURL)}
+		in.host.findings = []diagnose.Finding{bridge.Refused(err, in.env.InspectorURL)}
 		in.analyse()
 		return
 	}
-	in.ownTransport, in.ownPageURL = in.env.Transport, in.env.PageURL
-	in.bridge = b
-	in.bridgeGen++
+	in.host.ownTransport, in.host.ownPageURL = in.env.Transport, in.env.PageURL
+	in.host.conn = b
+	in.host.gen++
 	in.env.Transport = b
 	in.env.PageURL = b.Origin() + "/" // mixed content is judged for the host page
-	in.bridgeFindings = bridge.HostFindings(b.Origin(), b.Host())
+	in.host.findings = bridge.HostFindings(b.Origin(), b.Host())
 	in.input = bridge.HostText(b.Host())
 	in.analyse()
 }
@@ -160,7 +178,7 @@ func allowBackend(ctx context.Context, b bridge.Bridge, typed string) (diagnose.
 // onReadSession asks the host for /api/auth/session (after the warning shown
 // beside the button) and adds the answer to the paste.
 func (in *Inspector) onReadSession(ctx app.Context, e app.Event) {
-	b := in.bridge
+	b := in.host.conn
 	if b == nil {
 		return
 	}
@@ -181,11 +199,11 @@ func (in *Inspector) onReadSession(ctx app.Context, e app.Event) {
 }
 
 func (in *Inspector) renderBridge() app.UI {
-	if in.bridge == nil {
+	if in.host.conn == nil {
 		return app.Text("")
 	}
 	return app.Section().ID("bridge-panel").Class("probe").Body(
-		app.H2().Text("Connected to "+in.bridge.Origin()),
+		app.H2().Text("Connected to "+in.host.conn.Origin()),
 		app.P().ID("session-warning").Class("warning").Text("Reading /api/auth/session runs your app's jwt callback, which may refresh — and so rotate — the backend token stored in the session."),
 		app.Button().ID("read-session").Type("button").Aria("describedby", "session-warning").Text("Read /api/auth/session").OnClick(in.onReadSession),
 	)
@@ -196,12 +214,12 @@ func (in *Inspector) renderBookmarklet() app.UI {
 	return app.Section().ID("bookmarklet-panel").Class("probe").Aria("labelledby", "bookmarklet-title").Body(
 		app.H2().ID("bookmarklet-title").Text("Inspect from your app's own page"),
 		app.P().Class("help").Text("CORS is judged per origin, and the session lives in your app's cookies. Drag this link to the bookmarks bar, open your app (say http://localhost:3000), and click it: the inspector opens in its own window and probes leave from your app's page, with its Origin."),
-		app.If(in.env.InspectorURL != "" && in.bridgeKey != "", func() app.UI {
+		app.If(in.env.InspectorURL != "" && in.host.key != "", func() app.UI {
 			return app.P().Body(
-				app.A().ID("bookmarklet").Class("bookmarklet").Href(web.Bookmarklet(in.env.InspectorURL, in.bridgeKey)).Text("tokenscope"),
+				app.A().ID("bookmarklet").Class("bookmarklet").Href(web.Bookmarklet(in.env.InspectorURL, in.host.key)).Text("tokenscope"),
 				app.Span().Class("help").Text(" ← drag to the bookmarks bar (Ctrl+Shift+B shows it)"),
 			)
-		}).ElseIf(in.bridgeKeyErr != nil, func() app.UI {
+		}).ElseIf(in.host.keyErr != nil, func() app.UI {
 			return app.P().ID("bookmarklet-unavailable").Class("warning").Text("This browser does not let the inspector keep its bookmarklet key (site storage is blocked for this page), so no bookmarklet is offered: a bookmarklet works only with the key of the browser it was made in.")
 		}),
 		app.P().Class("help").Text("The bookmarklet only opens this page and answers it: it sends the readable cookies and web-storage entries of your app that hold a token (only the names of the others), sends the probes you start to the backend you typed, and reads /api/auth/session when you ask. It carries a key this browser keeps for tokenscope, so this page trusts only the bookmarklet it gave you. It is removed when you close this window. If your app sends Cross-Origin-Opener-Policy: same-origin or a strict Content-Security-Policy, host this inspector under your app's public/ folder instead (README: self-hosted)."),

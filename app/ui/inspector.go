@@ -7,9 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"tokenscope/app/bridge"
 	"tokenscope/app/diagnose"
-	"tokenscope/app/probe"
 )
 
 // debounce is how long typing must pause before the paste is re-analysed.
@@ -47,44 +45,11 @@ type Inspector struct {
 	// by table id; cleared when the paste changes.
 	expanded map[string]bool
 
-	// Secrets and keys live only in these fields, in memory. They are never
-	// rendered back into the page, stored, logged or exported.
-	secretText  string
-	secretShown bool
-	cookieName  string
-	keyText     string
-	keyBase64   bool
-	keyShown    bool
-
-	// The refresh probe's state; its timeline lives in memory only.
-	backend string
-	// backendSet is set once the backend field was edited, so that an
-	// emptied field stays empty instead of refilling with the default.
-	backendSet bool
-	// backendVars are the values typed for a template's variable
-	// (BACKEND_URL), by name: asked once, kept in memory only.
-	backendVars   map[string]string
-	refreshPath   string
-	customPath    string
-	probing       bool
-	endpoint      string
-	timeline      []probe.Step
-	probeFindings []diagnose.Finding
-	reveal        bool
-
-	// bridge is set once the bookmarklet's bridge answered.
-	bridge         bridge.Bridge
-	bridgeFindings []diagnose.Finding
-	// ownTransport and ownPageURL are this page's own, kept while a bridge
-	// stands in for them and restored when its page goes away.
-	ownTransport probe.Transport
-	ownPageURL   string
-	// bridgeGen counts bridges connected, so a watch that ends late cannot
-	// drop a newer bridge.
-	bridgeGen int
-	// bridgeKey is this browser's bridge key ("" when it has none).
-	bridgeKey    string
-	bridgeKeyErr error
+	// Each panel keeps its own state: the secrets box (secrets.go), the
+	// refresh probe (probe.go), the bookmarklet's bridge (bridge.go).
+	secrets secretsState
+	probe   probeState
+	host    hostBridge
 }
 
 // NewInspector returns the page component wired to env.
@@ -130,16 +95,16 @@ func (in *Inspector) analyse() {
 	in.report = diagnose.Run(in.input, diagnose.Options{
 		Now:           in.env.Now(),
 		Leeway:        in.leeway,
-		SecretText:    in.secretText,
-		SessionCookie: in.cookieName,
-		KeyText:       in.keyText,
-		KeyBase64:     in.keyBase64,
+		SecretText:    in.secrets.text,
+		SessionCookie: in.secrets.cookieName,
+		KeyText:       in.secrets.keyText,
+		KeyBase64:     in.secrets.keyBase64,
 	})
 	in.took = time.Since(start)
 	in.analyses++
-	in.report.AddFindings(in.probeFindings...)
-	in.report.AddFindings(in.bridgeFindings...)
-	in.analysed = in.input != "" || len(in.bridgeFindings) > 0 || len(in.probeFindings) > 0
+	in.report.AddFindings(in.probe.findings...)
+	in.report.AddFindings(in.host.findings...)
+	in.analysed = in.input != "" || len(in.host.findings) > 0 || len(in.probe.findings) > 0
 	if in.env.ShowTiming && in.analysed {
 		in.status = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", len(in.input), float64(in.took.Microseconds())/1000)
 	}

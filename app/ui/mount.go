@@ -21,7 +21,7 @@ func (in *Inspector) takeEarlyInput() {
 		return
 	}
 	if early.Secrets != "" {
-		in.secretText = early.Secrets
+		in.secrets.text = early.Secrets
 		setFieldValue("secret", early.Secrets)
 	}
 	if early.Input != "" {

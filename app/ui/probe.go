@@ -12,24 +12,43 @@ import (
 	"tokenscope/app/probe"
 )
 
+// probeState is the refresh probe panel's state; its steps live in memory
+// only.
+type probeState struct {
+	backend string
+	// backendSet is set once the backend field was edited, so that an
+	// emptied field stays empty instead of refilling with the default.
+	backendSet bool
+	// backendVars are the values typed for a template's variable
+	// (BACKEND_URL), by name: asked once, kept in memory only.
+	backendVars map[string]string
+	refreshPath string
+	customPath  string
+	running     bool
+	endpoint    string
+	steps       []probe.Step
+	findings    []diagnose.Finding
+	reveal      bool
+}
+
 // customPathChoice is the select value that reveals the custom path field.
 const customPathChoice = "custom"
 
 // backendField is what the backend field shows: the runserver default
 // until the user edits it.
 func (in *Inspector) backendField() string {
-	if !in.backendSet && in.backend == "" {
+	if !in.probe.backendSet && in.probe.backend == "" {
 		return probe.DefaultBackend
 	}
-	return in.backend
+	return in.probe.backend
 }
 
 // chosenPath is the refresh path picked for a base URL.
 func (in *Inspector) chosenPath() string {
-	if in.refreshPath == customPathChoice {
-		return strings.TrimSpace(in.customPath)
+	if in.probe.refreshPath == customPathChoice {
+		return strings.TrimSpace(in.probe.customPath)
 	}
-	return in.refreshPath
+	return in.probe.refreshPath
 }
 
 // probePlan reads the backend field; app/probe decides what is sent in
@@ -39,16 +58,16 @@ func (in *Inspector) probePlan() (probe.Plan, error) {
 	if err != nil {
 		return probe.Plan{}, err
 	}
-	return t.Plan(in.chosenPath(), in.backendVars)
+	return t.Plan(in.chosenPath(), in.probe.backendVars)
 }
 
 func (in *Inspector) prober() probe.Prober {
-	return probe.Prober{Transport: in.env.Transport, Now: in.env.Now, PageURL: in.env.PageURL, ViaBridge: in.bridge != nil}
+	return probe.Prober{Transport: in.env.Transport, Now: in.env.Now, PageURL: in.env.PageURL, ViaBridge: in.host.conn != nil}
 }
 
 // onProbe runs the side-effect-free probe off the UI goroutine.
 func (in *Inspector) onProbe(ctx app.Context, e app.Event) {
-	if in.env.Transport == nil || in.probing {
+	if in.env.Transport == nil || in.probe.running {
 		return
 	}
 	plan, err := in.probePlan()
@@ -56,8 +75,8 @@ func (in *Inspector) onProbe(ctx app.Context, e app.Event) {
 		in.applyProbe(probe.Result{Findings: []diagnose.Finding{probe.BackendFinding(err)}}, true)
 		return
 	}
-	in.probing = true
-	p, b := in.prober(), in.bridge
+	in.probe.running = true
+	p, b := in.prober(), in.host.conn
 	ctx.Async(func() {
 		if b != nil {
 			if f, ok := allowBackend(context.Background(), b, plan.Base); !ok {
@@ -74,12 +93,12 @@ func (in *Inspector) onProbe(ctx app.Context, e app.Event) {
 // Which token, and whether it is expired, app/probe decides from the report.
 func (in *Inspector) onSendRefresh(ctx app.Context, e app.Event) {
 	tr, local, ok := probe.RefreshToSend(in.report, in.env.Now())
-	if in.env.Transport == nil || in.probing || in.endpoint == "" || !ok {
+	if in.env.Transport == nil || in.probe.running || in.probe.endpoint == "" || !ok {
 		return
 	}
-	in.probing = true
-	p, endpoint := in.prober(), in.endpoint
-	raw, b := tr.Raw, in.bridge
+	in.probe.running = true
+	p, endpoint := in.prober(), in.probe.endpoint
+	raw, b := tr.Raw, in.host.conn
 	ctx.Async(func() {
 		if b != nil {
 			if f, ok := allowBackend(context.Background(), b, endpoint); !ok {
@@ -93,13 +112,13 @@ func (in *Inspector) onSendRefresh(ctx app.Context, e app.Event) {
 }
 
 func (in *Inspector) applyProbe(res probe.Result, fresh bool) {
-	in.probing = false
-	in.timeline = append(in.timeline, res.Steps...)
+	in.probe.running = false
+	in.probe.steps = append(in.probe.steps, res.Steps...)
 	if fresh {
-		in.probeFindings = nil
-		in.endpoint = res.Endpoint
+		in.probe.findings = nil
+		in.probe.endpoint = res.Endpoint
 	}
-	in.probeFindings = append(in.probeFindings, res.Findings...)
+	in.probe.findings = append(in.probe.findings, res.Findings...)
 	in.analyse()
 	in.status = "Probe finished: " + strconv.Itoa(len(res.Steps)) + " request(s) sent."
 }
@@ -117,20 +136,20 @@ func (in *Inspector) renderProbe() app.UI {
 					Placeholder(probe.DefaultBackend+probe.CandidatePaths[0]).
 					Attr("autocomplete", "off").Spellcheck(false).Aria("describedby", "backend-form").
 					OnInput(func(ctx app.Context, e app.Event) {
-						in.backend, in.backendSet = ctx.JSSrc().Get("value").String(), true
+						in.probe.backend, in.probe.backendSet = ctx.JSSrc().Get("value").String(), true
 					}),
 				in.renderBackendForm(target, parseErr),
 			),
 			app.If(parseErr == nil && target.Variable != "", func() app.UI { return in.renderBackendVar(target.Variable) }),
 			app.If(parseErr == nil && !target.Endpoint, func() app.UI { return in.renderPathChoice() }),
-			app.If(parseErr == nil && !target.Endpoint && in.refreshPath == customPathChoice, func() app.UI { return in.renderCustomPath() }),
+			app.If(parseErr == nil && !target.Endpoint && in.probe.refreshPath == customPathChoice, func() app.UI { return in.renderCustomPath() }),
 			in.renderProbeButton(disabled),
 		),
 		app.If(disabled, func() app.UI {
 			return app.P().Class("help").Text("Probing needs the page running in a browser.")
 		}),
-		app.If(in.endpoint != "", func() app.UI { return in.renderConsent() }),
-		app.If(len(in.timeline) > 0, func() app.UI { return in.renderTimeline() }),
+		app.If(in.probe.endpoint != "", func() app.UI { return in.renderConsent() }),
+		app.If(len(in.probe.steps) > 0, func() app.UI { return in.renderTimeline() }),
 	)
 }
 
@@ -155,13 +174,13 @@ func (in *Inspector) renderBackendVar(name string) app.UI {
 	return app.Div().Class("setting").Body(
 		app.Label().For("backend-var").Text(name+" ="),
 		app.Input().ID("backend-var").Type("text").Attr("inputmode", "url").DataSet("variable", name).
-			Value(in.backendVars[name]).Placeholder(probe.DefaultBackend).
+			Value(in.probe.backendVars[name]).Placeholder(probe.DefaultBackend).
 			Attr("autocomplete", "off").Spellcheck(false).
 			OnInput(func(ctx app.Context, e app.Event) {
-				if in.backendVars == nil {
-					in.backendVars = map[string]string{}
+				if in.probe.backendVars == nil {
+					in.probe.backendVars = map[string]string{}
 				}
-				in.backendVars[name] = ctx.JSSrc().Get("value").String()
+				in.probe.backendVars[name] = ctx.JSSrc().Get("value").String()
 			}),
 		app.P().Class("help").Text("The value of "+name+" in your .env, asked once and kept in this page's memory only."),
 	)
@@ -172,13 +191,13 @@ func (in *Inspector) renderPathChoice() app.UI {
 	return app.Div().Class("setting").Body(
 		app.Label().For("refresh-path").Text("Refresh path"),
 		app.Select().ID("refresh-path").OnChange(func(ctx app.Context, e app.Event) {
-			in.refreshPath = ctx.JSSrc().Get("value").String()
+			in.probe.refreshPath = ctx.JSSrc().Get("value").String()
 		}).Body(
 			app.Range(probe.CandidatePaths).Slice(func(i int) app.UI {
 				p := probe.CandidatePaths[i]
-				return app.Option().Value(p).Selected(in.refreshPath == p || (in.refreshPath == "" && i == 0)).Text(p)
+				return app.Option().Value(p).Selected(in.probe.refreshPath == p || (in.probe.refreshPath == "" && i == 0)).Text(p)
 			}),
-			app.Option().Value(customPathChoice).Selected(in.refreshPath == customPathChoice).Text("custom…"),
+			app.Option().Value(customPathChoice).Selected(in.probe.refreshPath == customPathChoice).Text("custom…"),
 		),
 	)
 }
@@ -186,14 +205,14 @@ func (in *Inspector) renderPathChoice() app.UI {
 func (in *Inspector) renderCustomPath() app.UI {
 	return app.Div().Class("setting").Body(
 		app.Label().For("custom-path").Text("Custom path"),
-		app.Input().ID("custom-path").Type("text").Placeholder("/api/v1/auth/refresh/").Value(in.customPath).
-			OnChange(func(ctx app.Context, e app.Event) { in.customPath = ctx.JSSrc().Get("value").String() }),
+		app.Input().ID("custom-path").Type("text").Placeholder("/api/v1/auth/refresh/").Value(in.probe.customPath).
+			OnChange(func(ctx app.Context, e app.Event) { in.probe.customPath = ctx.JSSrc().Get("value").String() }),
 	)
 }
 
 func (in *Inspector) renderProbeButton(disabled bool) app.UI {
 	b := app.Button().ID("probe").Type("button").Text("Probe the endpoint (no side effects)").OnClick(in.onProbe)
-	if disabled || in.probing {
+	if disabled || in.probe.running {
 		b = b.Disabled(true)
 	}
 	return app.Div().Class("setting").Body(b)
@@ -213,15 +232,15 @@ func (in *Inspector) renderConsent() app.UI {
 	return app.Div().ID("consent").Class("consent").Body(
 		app.P().ID("refresh-warning").Class("warning").Text("Sending your real refresh token is not free: with ROTATE_REFRESH_TOKENS + BLACKLIST_AFTER_ROTATION this consumes the refresh token your app holds; the app's next refresh will 401 until you sign in again."),
 		app.If(!ok, func() app.UI {
-			return app.P().Class("help").Text("Paste the refresh token (or the session holding it) above to send it to " + in.endpoint + ".")
+			return app.P().Class("help").Text("Paste the refresh token (or the session holding it) above to send it to " + in.probe.endpoint + ".")
 		}),
 		app.If(ok, func() app.UI {
-			label := "Send my refresh token to " + in.endpoint
+			label := "Send my refresh token to " + in.probe.endpoint
 			if tr.Parent >= 0 {
 				label += " (" + tr.Source.Name + " from the session)"
 			}
 			b := app.Button().ID("send-refresh").Type("button").Aria("describedby", "refresh-warning").Text(label).OnClick(in.onSendRefresh)
-			if in.probing {
+			if in.probe.running {
 				b = b.Disabled(true)
 			}
 			return b
@@ -237,12 +256,12 @@ func (in *Inspector) renderTimeline() app.UI {
 		app.H3().Text("Timeline (this page only; gone on reload)"),
 		app.Label().Class("inline").Body(
 			app.Input().ID("reveal").Type("checkbox").OnChange(func(ctx app.Context, e app.Event) {
-				in.reveal = ctx.JSSrc().Get("checked").Bool()
+				in.probe.reveal = ctx.JSSrc().Get("checked").Bool()
 			}),
 			app.Text(" show the token in the curl and fetch snippets"),
 		),
 		app.Ol().ID("timeline").Body(
-			app.Range(in.timeline).Slice(func(i int) app.UI { return in.renderStep(i, in.timeline[i]) }),
+			app.Range(in.probe.steps).Slice(func(i int) app.UI { return in.renderStep(i, in.probe.steps[i]) }),
 		),
 	)
 }
@@ -252,10 +271,10 @@ func (in *Inspector) renderTimeline() app.UI {
 // judged like any other. It stays in this page.
 func (in *Inspector) onDecodeResponse(i int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if i >= len(in.timeline) || in.timeline[i].Response == nil {
+		if i >= len(in.probe.steps) || in.probe.steps[i].Response == nil {
 			return
 		}
-		in.input = strings.TrimRight(in.input, "\n") + "\n" + in.timeline[i].Response.Body + "\n"
+		in.input = strings.TrimRight(in.input, "\n") + "\n" + in.probe.steps[i].Response.Body + "\n"
 		in.analyse()
 		in.showInput()
 	}
@@ -282,8 +301,8 @@ func (in *Inspector) renderStep(i int, s probe.Step) app.UI {
 		}),
 		app.Details().Body(
 			app.Summary().Text("Reproduce: curl and fetch()"),
-			app.Pre().Class("snippet").Body(app.Code().Text(s.Curl(in.reveal))),
-			app.Pre().Class("snippet").Body(app.Code().Text(s.Fetch(in.reveal))),
+			app.Pre().Class("snippet").Body(app.Code().Text(s.Curl(in.probe.reveal))),
+			app.Pre().Class("snippet").Body(app.Code().Text(s.Fetch(in.probe.reveal))),
 		),
 	)
 }

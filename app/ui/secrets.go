@@ -10,50 +10,64 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
+// secretsState is the secrets panel's state. Secrets and keys live only
+// here, in memory: never rendered back into the page, stored, logged or
+// exported.
+type secretsState struct {
+	text  string // the secrets box as typed
+	shown bool   // "show the secrets" is ticked
+	// cookieName is the chosen name of a bare session token's cookie; ""
+	// is automatic.
+	cookieName string
+	keyText    string // the separate verification-key field
+	keyBase64  bool
+	keyShown   bool
+}
+
 // SetSecrets fills the secrets box, one secret (or .env line) per argument,
 // and re-analyses.
 func (in *Inspector) SetSecrets(lines ...string) {
-	in.secretText = strings.Join(lines, "\n")
+	in.secrets.text = strings.Join(lines, "\n")
 	in.analyse()
 }
 
 // SetKey sets the signature verification key and re-analyses.
 func (in *Inspector) SetKey(text string, base64 bool) {
-	in.keyText, in.keyBase64 = text, base64
+	in.secrets.keyText, in.secrets.keyBase64 = text, base64
 	in.analyse()
 }
 
 // SetSessionCookie chooses the cookie name for a bare session token.
 func (in *Inspector) SetSessionCookie(name string) {
-	in.cookieName = name
+	in.secrets.cookieName = name
 	in.analyse()
 }
 
 func (in *Inspector) onSecret(ctx app.Context, e app.Event) {
-	in.secretText = ctx.JSSrc().Get("value").String()
+	in.secrets.text = ctx.JSSrc().Get("value").String()
 	in.analyseSoon(ctx)
 }
 
 func (in *Inspector) onSecretShown(ctx app.Context, e app.Event) {
-	in.secretShown = ctx.JSSrc().Get("checked").Bool()
+	in.secrets.shown = ctx.JSSrc().Get("checked").Bool()
 }
 
 func (in *Inspector) onKey(ctx app.Context, e app.Event) {
-	in.keyText = ctx.JSSrc().Get("value").String()
+	in.secrets.keyText = ctx.JSSrc().Get("value").String()
 	in.analyseSoon(ctx)
 }
 
 func (in *Inspector) onKeyBase64(ctx app.Context, e app.Event) {
-	in.keyBase64 = ctx.JSSrc().Get("checked").Bool()
+	in.secrets.keyBase64 = ctx.JSSrc().Get("checked").Bool()
 	in.analyse()
 }
 
 func (in *Inspector) onKeyShown(ctx app.Context, e app.Event) {
-	in.keyShown = ctx.JSSrc().Get("checked").Bool()
+	in.secrets.keyShown = ctx.JSSrc().Get("checked").Bool()
 }
 
 func (in *Inspector) onCookieName(ctx app.Context, e app.Event) {
-	in.cookieName = ctx.JSSrc().Get("value").String()
+	in.secrets.cookieName = ctx.JSSrc().Get("value").String()
 	in.analyse()
 }
 
@@ -64,9 +78,9 @@ func (in *Inspector) renderCookieName() app.UI {
 	return app.Div().Class("setting").Body(
 		app.Label().For("cookie-name").Text("Cookie name for a bare session token"),
 		app.Select().ID("cookie-name").Aria("describedby", "cookie-name-help").OnChange(in.onCookieName).Body(
-			app.Option().Value("").Selected(in.cookieName == "").Text("automatic (from the cookie, else the format's default)"),
+			app.Option().Value("").Selected(in.secrets.cookieName == "").Text("automatic (from the cookie, else the format's default)"),
 			app.Range(names).Slice(func(i int) app.UI {
-				return app.Option().Value(names[i]).Selected(in.cookieName == names[i]).Text(names[i])
+				return app.Option().Value(names[i]).Selected(in.secrets.cookieName == names[i]).Text(names[i])
 			}),
 		),
 		app.Span().ID("cookie-name-help").Class("help").Text("Auth.js derives the key from the cookie name; the __Secure- prefix is used on https."),
@@ -82,7 +96,7 @@ func (in *Inspector) renderSecrets() app.UI {
 		in.renderSecretBox(),
 		app.Label().For("verify-key").Text("Or a verification key on its own: a public key to read, or a base64 secret"),
 		app.Textarea().ID("verify-key").Rows(3).Spellcheck(false).
-			Class(keyClasses(in.keyShown)...).
+			Class(keyClasses(in.secrets.keyShown)...).
 			Attr("autocomplete", "off").
 			Placeholder("SIMPLE_JWT SIGNING_KEY (default: Django SECRET_KEY), a PEM public key, a JWK or a JWKS").
 			Aria("describedby", "verify-key-help").
@@ -116,7 +130,7 @@ func (in *Inspector) renderSecretBox() app.UI {
 		// data-*-ignore attributes tell password-manager extensions (which
 		// disregard autocomplete) to leave the field alone.
 		app.Textarea().ID("secret").Rows(4).
-			Class(maskedUnless(in.secretShown)...).
+			Class(maskedUnless(in.secrets.shown)...).
 			Attr("autocomplete", "off").
 			Attr("autocapitalize", "off").
 			Attr("autocorrect", "off").
@@ -138,7 +152,7 @@ func (in *Inspector) renderSecretBox() app.UI {
 // renderSecretsRead says which lines of the box are used and which were
 // ignored, by variable name and line number only.
 func (in *Inspector) renderSecretsRead() app.UI {
-	box := diagnose.ParseSecrets(in.secretText)
+	box := diagnose.ParseSecrets(in.secrets.text)
 	if len(box.Secrets) == 0 && len(box.Ignored) == 0 {
 		return app.P().ID("secret-read").Class("help")
 	}
