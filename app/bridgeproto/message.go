@@ -382,6 +382,18 @@ func ValidOrigin(s string) bool {
 	return canonicalOrigin(u) == s
 }
 
+// OriginOf is raw's origin as a browser serialises it (MessageEvent.origin,
+// a CSP report's blocked URI): scheme://host[:port], lower-case, the
+// scheme's default port dropped. "" for a URL without a host ("inline",
+// "eval", data:).
+func OriginOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return canonicalOrigin(u)
+}
+
 // canonicalOrigin serialises u's origin as browsers do: lower-case scheme
 // and host, the default port dropped.
 func canonicalOrigin(u *url.URL) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"tokenscope/app/bridgeproto"
 	"tokenscope/app/probe"
 )
 
@@ -267,7 +267,7 @@ func newRequest(req probe.Request, method string, controller safejs.Value) (safe
 	if u, err := request.Get("url"); err == nil && u.Type() == safejs.TypeString {
 		href, _ := u.String()
 		t.href, _, _ = strings.Cut(href, "#")
-		t.origin = urlOrigin(t.href)
+		t.origin = bridgeproto.OriginOf(t.href)
 	}
 	return request, t, nil
 }
@@ -571,28 +571,6 @@ func cspMatches(blocked string, t target) bool {
 	if blocked == t.href {
 		return true
 	}
-	o := urlOrigin(blocked)
+	o := bridgeproto.OriginOf(blocked)
 	return o != "" && o == t.origin
-}
-
-// urlOrigin is scheme://host[:port] with default ports dropped, lower-case;
-// "" for URLs without a host ("inline", "eval", data:).
-func urlOrigin(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return ""
-	}
-	scheme := strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	return scheme + "://" + host
 }

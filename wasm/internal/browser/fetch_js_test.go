@@ -457,16 +457,6 @@ func TestCSPMatches(t *testing.T) {
 			t.Errorf("cspMatches(%q) = %v, want %v", blocked, got, want)
 		}
 	}
-	for raw, want := range map[string]string{
-		"https://Example.com:443/a": "https://example.com",
-		"http://example.com:80":     "http://example.com",
-		"http://[::1]:8000/x":       "http://[::1]:8000",
-		"data:text/plain,x":         "",
-	} {
-		if got := urlOrigin(raw); got != want {
-			t.Errorf("urlOrigin(%q) = %q, want %q", raw, got, want)
-		}
-	}
 }
 
 func TestDecodeText(t *testing.T) {
