@@ -59,22 +59,17 @@ die() {
 # decryption's AES, SHA and HMAC are the hot path (about 36 KB gzip).
 #
 # go-app is built from a copy with its HTTP server and its router's
-# *regexp.Regexp cut out (tools/wasmtrim says where and why): net/http,
-# crypto/tls and regexp then leave app.wasm, 280 KB gzip -9 less. Only this
-# build uses the copy; go.mod and the native site generator are untouched.
+# regexp cut out (tools/wasmtrim says where and why): net/http, crypto/tls
+# and regexp then leave app.wasm, 280 KB gzip -9 less. Only this build uses
+# the copy; go.mod and the native site generator are untouched. The copy
+# lives in .cache/wasmtrim/SHA-256/ (content-addressed, renamed into place
+# whole, so builds running at once share it): the same sources give the
+# same app.wasm, byte for byte, and compress_wasm's cache hits.
 build_wasm() {
-	local out="$1" ldflags="${2--s -w}" dir modfile
-	dir="$(mktemp -d)"
-	modfile="$(go run ./tools/wasmtrim -out "$dir")" || {
-		rm -rf "$dir"
-		die "tools/wasmtrim failed"
-	}
+	local out="$1" ldflags="${2--s -w}" modfile
+	modfile="$(go run ./tools/wasmtrim -cache .cache/wasmtrim)" || die "tools/wasmtrim failed"
 	GOOS=js GOARCH=wasm go build -modfile="$modfile" -trimpath -ldflags="$ldflags" \
-		-gcflags=all=-l -gcflags=crypto/...= -o "$out" ./wasm || {
-		rm -rf "$dir"
-		die "building app.wasm failed"
-	}
-	rm -rf "$dir"
+		-gcflags=all=-l -gcflags=crypto/...= -o "$out" ./wasm || die "building app.wasm failed"
 }
 
 # build_site OUT PREFIX: app.wasm first, because the page's version is its
@@ -310,7 +305,7 @@ cmd_bench() {
 
 	log "app.wasm by package (a copy built with symbols)"
 	build_wasm "$tmp/app-symbols.wasm" ""
-	go run ./tools/wasmsize -deps ./wasm "$tmp/app-symbols.wasm"
+	go run ./tools/wasmsize -deps ./wasm -modfile "$(go run ./tools/wasmtrim -cache .cache/wasmtrim 2>/dev/null)" "$tmp/app-symbols.wasm"
 	echo
 
 	log "bookmarklet size"
