@@ -3,7 +3,6 @@ package diagnose
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,29 +22,10 @@ const MaxLogLines = 100000
 // maxLogGroups bounds the distinct findings one paste yields per code.
 const maxLogGroups = 16
 
-var (
-	ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
-	// runnerPrefix is what turborepo, nx, pnpm -r and docker compose put in
-	// front of each line: "web:dev: ", "@app/web:start: ", "web-1  | ".
-	runnerPrefix = regexp.MustCompile(`^(?:[@A-Za-z0-9_./-]+:[A-Za-z0-9_-]+:\s|[A-Za-z0-9_.-]+\s+\|\s)`)
-
-	nextAuthLine   = regexp.MustCompile(`\[next-auth\]\[(error|warn)\]\[([A-Za-z0-9_]+)\]`)
-	nextAuthURL    = regexp.MustCompile(`https://next-auth\.js\.org/errors#([a-z0-9_]+)\s*(.*)$`)
-	authJSLine     = regexp.MustCompile(`\[auth\]\[(error|warn)\]\s*(?:\[([A-Za-z0-9_]+)\]:?|([A-Za-z0-9_]+)\b)`)
-	authJSCause    = regexp.MustCompile(`\[auth\]\[cause\]:\s*(.*)$`)
-	backendFailed  = regexp.MustCompile(`Backend refresh failed with status (\d{3})\s*(.*)$`)
-	djangoUnauth   = regexp.MustCompile(`\b(Unauthorized|Forbidden): (/\S*)`)
-	djangoAccess   = regexp.MustCompile(`\[[^\]]+\] "([A-Z]+) (\S+) HTTP/[0-9.]+" (\d{3}) \d+`)
-	decryptFailure = regexp.MustCompile(`(?i)decryption operation failed|no matching decryption secret|JWEDecryptionFailed|JWEInvalid`)
-)
-
 // cleanLogLine strips ANSI colour codes and a task-runner prefix.
 func cleanLogLine(line string) string {
-	line = strings.TrimRight(line, "\r")
-	if strings.IndexByte(line, 0x1b) >= 0 {
-		line = ansiEscape.ReplaceAllString(line, "")
-	}
-	return runnerPrefix.ReplaceAllString(line, "")
+	line = stripANSIEscapes(strings.TrimRight(line, "\r"))
+	return line[runnerPrefixLen(line):]
 }
 
 // logGroup collects repeated lines of one kind into one finding.
@@ -140,16 +120,15 @@ func block(lines []string, i int) []string {
 }
 
 func (s *logScan) nextAuth(lines []string, i int, line string) int {
-	m := nextAuthLine.FindStringSubmatch(line)
-	if m == nil {
+	level, code, ok := matchNextAuthLine(line)
+	if !ok {
 		return i
 	}
-	level, code := m[1], m[2]
 	rest := block(lines, i)
 	message := ""
 	for _, l := range rest {
-		if u := nextAuthURL.FindStringSubmatch(l); u != nil {
-			message = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(u[2]), "{"))
+		if _, m, ok := matchNextAuthErrorsURL(l); ok {
+			message = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m), "{"))
 			break
 		}
 	}
@@ -179,19 +158,15 @@ func (s *logScan) nextAuth(lines []string, i int, line string) int {
 }
 
 func (s *logScan) authJS(lines []string, i int, line string) int {
-	m := authJSLine.FindStringSubmatch(line)
-	if m == nil {
+	level, typ, ok := matchAuthJSLine(line)
+	if !ok {
 		return i // [auth][cause] / [auth][details] outside an error block
-	}
-	level, typ := m[1], m[2]
-	if typ == "" {
-		typ = m[3]
 	}
 	rest := block(lines, i)
 	causeText := ""
 	for _, l := range rest {
-		if c := authJSCause.FindStringSubmatch(l); c != nil {
-			causeText = strings.TrimSpace(c[1])
+		if c, ok := matchAuthJSCause(l); ok {
+			causeText = strings.TrimSpace(c)
 			break
 		}
 	}
@@ -233,7 +208,7 @@ type causeInfo struct {
 
 func logCause(message string, rest []string) causeInfo {
 	text := message + "\n" + strings.Join(rest, "\n")
-	if decryptFailure.MatchString(text) {
+	if mentionsDecryptionFailure(text) {
 		return causeInfo{
 			name:  "the session secret or salt: the cookie was encrypted with another NEXTAUTH_SECRET / AUTH_SECRET (or, for Auth.js, under another cookie name)",
 			fix:   "Give every instance of the app the same NEXTAUTH_SECRET / AUTH_SECRET (keep the old one as AUTH_SECRET_1 while rotating), keep the cookie name stable between http and https, and sign in again. Paste the session cookie here with the secret to see which one opens it.",
@@ -266,11 +241,11 @@ func authJSDetail(typ string, c causeInfo) string {
 }
 
 func (s *logScan) backendRefresh(i int, line string) {
-	m := backendFailed.FindStringSubmatch(line)
-	if m == nil {
+	status, body, ok := matchBackendRefreshFailed(line)
+	if !ok {
 		return
 	}
-	status, body := m[1], strings.TrimSpace(m[2])
+	body = strings.TrimSpace(body)
 	b := parseSimpleJWTBody(body)
 	s.add("backend\x00"+status+"\x00"+b.detail, i, func() Finding {
 		f := Finding{Code: CodeLogBackendRefresh, Severity: SeverityError, Token: -1,
@@ -300,10 +275,10 @@ func (s *logScan) backendRefresh(i int, line string) {
 
 func (s *logScan) django(i int, line string) {
 	method, path, status := "", "", ""
-	if m := djangoUnauth.FindStringSubmatch(line); m != nil {
-		path, status = m[2], map[string]string{"Unauthorized": "401", "Forbidden": "403"}[m[1]]
-	} else if m := djangoAccess.FindStringSubmatch(line); m != nil && (m[3] == "401" || m[3] == "403") {
-		method, path, status = m[1], m[2], m[3]
+	if reason, p, ok := matchDjangoRefused(line); ok {
+		path, status = p, map[string]string{"Unauthorized": "401", "Forbidden": "403"}[reason]
+	} else if m, p, st, ok := matchDjangoAccess(line); ok && (st == "401" || st == "403") {
+		method, path, status = m, p, st
 	} else {
 		return
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -67,20 +66,6 @@ func (t Target) MissingSlash() bool {
 	return err == nil && !strings.HasSuffix(u.Path, "/")
 }
 
-var (
-	// templateRE: ${process.env.BACKEND_URL}/rest, ${API_URL}, {{BASE}}, $API.
-	templateRE = regexp.MustCompile(`^(?:\$\{\s*([A-Za-z_$][\w$.]*)\s*\}|\{\{\s*([A-Za-z_][\w.]*)\s*\}\}|\$([A-Za-z_]\w*))(.*)$`)
-	// concatRE: process.env.BACKEND_URL + "/api/token/refresh/".
-	concatRE = regexp.MustCompile(`^([A-Za-z_$][\w$.]*)\s*\+\s*(?:"([^"]*)"|'([^']*)'|` + "`([^`]*)`)")
-	// callRE finds the start of a fetch or axios call's first argument.
-	callRE = regexp.MustCompile(`\b(?:fetch|axios(?:\.(?:post|request))?)\s*\(\s*`)
-	// schemeRE is a URL scheme at the start ("javascript:", "http:").
-	schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
-	// refreshFieldRE matches a refresh field in a JSON, JS or form body.
-	refreshFieldRE = regexp.MustCompile(`(?:^|[{,&\s"'])refresh["']?\s*[:=,}]`)
-	methodRE       = regexp.MustCompile(`\bmethod\s*:\s*["'` + "`" + `]([A-Za-z]+)`)
-)
-
 // ParseBackend reads the backend field: a base URL, a full endpoint URL, a
 // curl line, a fetch()/axios call, or a template such as
 // ${process.env.BACKEND_URL}/api/token/refresh/.
@@ -95,7 +80,7 @@ func ParseBackend(field string) (Target, error) {
 	switch {
 	case strings.HasPrefix(s, "curl ") || strings.HasPrefix(s, "curl\t") || strings.HasPrefix(s, "curl\\"):
 		return parseCurl(s)
-	case callRE.MatchString(s):
+	case hasCall(s):
 		return parseCall(s)
 	}
 	return parseAddress(unquote(s), "")
@@ -103,11 +88,11 @@ func ParseBackend(field string) (Target, error) {
 
 // parseAddress reads a URL or a template; form overrides the form found.
 func parseAddress(s string, form Form) (Target, error) {
-	if m := templateRE.FindStringSubmatch(s); m != nil {
-		return template(firstNonEmpty(m[1], m[2], m[3]), m[4])
+	if expr, rest, ok := matchTemplate(s); ok {
+		return template(expr, rest)
 	}
-	if m := concatRE.FindStringSubmatch(s); m != nil {
-		return template(m[1], m[2]+m[3]+m[4])
+	if _, expr, literal, ok := matchConcat(s); ok {
+		return template(expr, literal)
 	}
 	return parseURL(s, form)
 }
@@ -120,22 +105,13 @@ func template(expr, rest string) (Target, error) {
 	return Target{Form: FormTemplate, Variable: name, URL: rest, Endpoint: looksLikeEndpoint(rest)}, nil
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 // parseURL reads one absolute URL. A scheme-less host:port ("localhost:8000")
 // is taken as http, as curl does.
 func parseURL(s string, form Form) (Target, error) {
 	if strings.ContainsAny(s, " \t\r\n") {
 		return Target{}, fmt.Errorf("%w: a URL has no spaces or line breaks", ErrNoBackendURL)
 	}
-	scheme := strings.ToLower(schemeRE.FindString(s))
+	scheme := strings.ToLower(urlScheme(s))
 	switch {
 	case scheme == "http:" || scheme == "https:":
 	case scheme != "" && (strings.Contains(s, "://") || !startsWithPort(s[len(scheme):])):
@@ -196,11 +172,17 @@ func unquote(s string) string {
 	return s
 }
 
+// hasCall says the field holds a fetch or axios call.
+func hasCall(s string) bool {
+	_, ok := callArgStart(s)
+	return ok
+}
+
 // parseCall reads fetch("…", {…}), fetch(`${BASE}/…`), axios.post("…", {…})
 // and fetch(process.env.X + "/…").
 func parseCall(s string) (Target, error) {
-	loc := callRE.FindStringIndex(s)
-	arg := s[loc[1]:]
+	argStart, _ := callArgStart(s)
+	arg := s[argStart:]
 	rest := ""
 	var addr string
 	if arg != "" && strings.ContainsRune("\"'`", rune(arg[0])) {
@@ -212,8 +194,8 @@ func parseCall(s string) (Target, error) {
 		if more := concatTail(rest); more != "" {
 			addr, rest = addr+more, rest[strings.Index(rest, more)+len(more)+1:]
 		}
-	} else if m := concatRE.FindStringSubmatch(arg); m != nil {
-		addr, rest = m[0], arg[len(m[0]):]
+	} else if n, _, _, ok := matchConcat(arg); ok {
+		addr, rest = arg[:n], arg[n:]
 	} else {
 		return Target{}, fmt.Errorf("%w: the call's first argument is not a string", ErrNoBackendURL)
 	}
@@ -224,12 +206,12 @@ func parseCall(s string) (Target, error) {
 	if t.Form != FormTemplate {
 		t.Form = FormFetch
 	}
-	if m := methodRE.FindStringSubmatch(rest); m != nil {
-		t.Method = strings.ToUpper(m[1])
-	} else if strings.Contains(s[:loc[1]], "post") {
+	if method, ok := callMethod(rest); ok {
+		t.Method = strings.ToUpper(method)
+	} else if strings.Contains(s[:argStart], "post") {
 		t.Method = "POST"
 	}
-	t.RefreshInBody = refreshFieldRE.MatchString(rest)
+	t.RefreshInBody = hasRefreshField(rest)
 	return t, nil
 }
 
@@ -318,7 +300,7 @@ func parseCurl(s string) (Target, error) {
 			addr = value
 		case isCurlData(flag):
 			hasData = true
-			if refreshFieldRE.MatchString(value) {
+			if hasRefreshField(value) {
 				t.RefreshInBody = true
 			}
 		}

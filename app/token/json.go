@@ -35,12 +35,37 @@ type Member struct {
 // Text is the value for display: strings unquoted, everything else raw.
 func (m Member) Text() string {
 	if m.Kind == KindString {
+		if s, ok := plainJSONString(m.Raw); ok {
+			return s
+		}
 		var s string
 		if json.Unmarshal(m.Raw, &s) == nil {
 			return s
 		}
 	}
 	return string(m.Raw)
+}
+
+// plainJSONString reads a JSON string without escapes: most are ("HS256",
+// "refresh", a jti), and their text is what lies between the quotes, as
+// json.Unmarshal would give it. ok is false for anything else (an escape,
+// a control character, invalid UTF-8, which json.Unmarshal turns into
+// U+FFFD), which is left to encoding/json.
+func plainJSONString(raw []byte) (string, bool) {
+	n := len(raw)
+	if n < 2 || raw[0] != '"' || raw[n-1] != '"' {
+		return "", false
+	}
+	inner := raw[1 : n-1]
+	for _, c := range inner {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
 }
 
 // Object is a JSON object found in a paste, kept so that diagnosis can reason
@@ -94,12 +119,17 @@ func (ex *extractor) readJSON(text string, line int, whole bool) error {
 // ParseObject reads a JSON object's members in document order. It is what the
 // claims table and the header table show.
 func ParseObject(raw []byte) ([]Member, error) {
-	p := jsonParser{s: raw, collectTop: true}
+	// A JWT header or payload has a handful of members: one allocation
+	// holds them, where growing from empty took four.
+	p := jsonParser{s: raw, collectTop: true, top: make([]Member, 0, 8)}
 	if err := p.document(true); err != nil {
 		return nil, err
 	}
 	if p.topKind != KindObject {
 		return nil, errors.New("not a JSON object but " + article(p.topKind))
+	}
+	if len(p.top) == 0 {
+		return nil, nil // {} has no members, as before the preallocation
 	}
 	return p.top, nil
 }

@@ -68,32 +68,34 @@ func isBase64URL(r rune) bool {
 // parseSegmentJSON parses a decoded header or payload, naming the byte where
 // the JSON breaks and showing the text around it.
 func parseSegmentJSON(name string, decoded []byte) ([]Member, *Problem) {
-	var probe any
-	// json.Valid is a fast scan; decoding into probe is only for its error.
-	if !json.Valid(decoded) {
-		err := json.Unmarshal(decoded, &probe)
-		if err == nil {
-			err = errors.New("invalid JSON")
-		}
-		offset := -1
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			offset = max(0, int(se.Offset)-1) // Offset counts bytes read, the culprit included
-		}
-		msg := "it decodes, but not to valid JSON: " + err.Error()
-		if offset >= 0 {
-			msg += fmt.Sprintf(" (at byte %d of the decoded JSON, near %q)", offset, around(decoded, offset))
-			// Point into the base64url text the user sees: every 3 decoded
-			// bytes are 4 characters there.
-			offset = offset / 3 * 4
-		}
-		return nil, &Problem{Segment: name, Offset: offset, Message: msg}
-	}
+	// ParseObject accepts exactly what json.Valid accepts (short of
+	// MaxJSONDepth), so a header or payload is read once; encoding/json runs
+	// only on failure, for its error's offset and wording.
 	members, err := ParseObject(decoded)
-	if err != nil {
+	if err == nil {
+		return members, nil
+	}
+	if json.Valid(decoded) {
 		return nil, &Problem{Segment: name, Offset: -1, Message: "it decodes to JSON that is " + err.Error()}
 	}
-	return members, nil
+	var probe any
+	err = json.Unmarshal(decoded, &probe)
+	if err == nil {
+		err = errors.New("invalid JSON")
+	}
+	offset := -1
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		offset = max(0, int(se.Offset)-1) // Offset counts bytes read, the culprit included
+	}
+	msg := "it decodes, but not to valid JSON: " + err.Error()
+	if offset >= 0 {
+		msg += fmt.Sprintf(" (at byte %d of the decoded JSON, near %q)", offset, around(decoded, offset))
+		// Point into the base64url text the user sees: every 3 decoded
+		// bytes are 4 characters there.
+		offset = offset / 3 * 4
+	}
+	return nil, &Problem{Segment: name, Offset: offset, Message: msg}
 }
 
 // around returns up to 12 bytes either side of offset, for error context.

@@ -8,36 +8,34 @@
 // of the package the binary was built from (-deps), because the linker
 // replaces the '/' of a symbol's import path with '_'.
 //
-//	wasmsize [-deps ./wasm] [-top 30] app-with-symbols.wasm
+//	wasmsize [-deps ./wasm] [-modfile go.wasm.mod] [-top 30] app-with-symbols.wasm
 package main
 
 import (
 	"bufio"
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"strings"
 
 	"tokenscope/tools/wasmsize/breakdown"
 )
 
 func main() {
 	deps := flag.String("deps", "./wasm", "package the binary was built from (go list -deps of it, for GOOS=js GOARCH=wasm, names the packages)")
+	modfile := flag.String("modfile", "", "the -modfile the binary was built with (build.sh: tools/wasmtrim's)")
 	top := flag.Int("top", 30, "packages to list")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: wasmsize [-deps ./wasm] [-top 30] app-with-symbols.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmsize [-deps ./wasm] [-modfile go.wasm.mod] [-top 30] app-with-symbols.wasm")
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0), *deps, *top); err != nil {
+	if err := run(flag.Arg(0), *deps, *modfile, *top); err != nil {
 		fmt.Fprintln(os.Stderr, "wasmsize:", err)
 		os.Exit(1)
 	}
 }
 
-func run(file, deps string, top int) error {
+func run(file, deps, modfile string, top int) error {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -46,7 +44,7 @@ func run(file, deps string, top int) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	paths, mainPath, err := listDeps(deps)
+	paths, mainPath, err := listDeps(deps, modfile)
 	if err != nil {
 		return err
 	}
@@ -62,21 +60,17 @@ func run(file, deps string, top int) error {
 }
 
 // listDeps returns the import paths pattern depends on when built for
-// js/wasm, and which of them is the main package.
-func listDeps(pattern string) (paths []string, mainPath string, err error) {
-	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{.Name}}", pattern)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+// js/wasm (with modfile, as build.sh's build_wasm passes it), and which of
+// them is the main package.
+func listDeps(pattern, modfile string) (paths []string, mainPath string, err error) {
+	pkgs, err := breakdown.ListDeps("", modfile, pattern)
 	if err != nil {
-		return nil, "", fmt.Errorf("go list -deps %s: %w\n%s", pattern, err, stderr.Bytes())
+		return nil, "", err
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		path, name, _ := strings.Cut(line, " ")
-		paths = append(paths, path)
-		if name == "main" {
-			mainPath = path
+	for _, p := range pkgs {
+		paths = append(paths, p.ImportPath)
+		if p.Name == "main" {
+			mainPath = p.ImportPath
 		}
 	}
 	return paths, mainPath, nil

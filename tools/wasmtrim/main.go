@@ -20,14 +20,24 @@
 // on every navigation (route.go:46, :63). That keeps *regexp.Regexp's
 // methods, among them UnmarshalText, which encoding/json can call through
 // encoding.TextUnmarshaler: so regexp.Compile, regexp/syntax and the
-// unicode tables stay even when no route uses a pattern. Typing the field as
-// the one method the router calls drops them unless RouteWithRegexp is used.
+// unicode tables stay even when no route uses a pattern. The field is typed
+// as the one method the router calls, and RouteWithRegexp (app.go:147) and
+// router.routeWithRegexp (route.go:27), the only users of package regexp,
+// are left out: tokenscope routes by exact path, a wasm that called
+// RouteWithRegexp would not compile, and the wasm build does not import
+// regexp at all (tools/wasmsize's TestWasmDepsLeaveOut guards that).
 //
 // Every edit names the exact text it replaces and fails when that text is
 // not there exactly once, and the go-app version is pinned, so an upgrade
 // stops the build instead of shipping a stale edit.
 //
-//	wasmtrim -out DIR   # prints DIR/go.wasm.mod
+// The copy is written into a content-addressed directory (-cache DIR writes
+// DIR/SHA-256/): the same go-app, edits, go.mod and go.sum give the same
+// path, so the wasm build is the same from one build to the next and the
+// zopfli cache (keyed by the wasm's hash) hits.
+//
+//	wasmtrim -cache .cache/wasmtrim   # prints .cache/wasmtrim/KEY/go.wasm.mod
+//	wasmtrim -out DIR                 # prints DIR/go.wasm.mod
 package main
 
 import (
@@ -35,23 +45,25 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
 func main() {
 	out := flag.String("out", "", "directory to write the trimmed go-app and go.wasm.mod to")
+	cache := flag.String("cache", "", "directory whose content-addressed subdirectory receives the trimmed go-app (reused when there)")
 	flag.Parse()
-	if *out == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: wasmtrim -out DIR")
+	if (*out == "") == (*cache == "") || flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: wasmtrim -cache DIR | -out DIR")
 		os.Exit(2)
 	}
-	if err := run(*out); err != nil {
+	if err := run(*out, *cache); err != nil {
 		fmt.Fprintln(os.Stderr, "wasmtrim:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out string) error {
+func run(out, cache string) error {
 	dir, version, err := module(goAppModule)
 	if err != nil {
 		return err
@@ -61,8 +73,18 @@ func run(out string) error {
 		return err
 	}
 	sumFile := strings.TrimSuffix(modFile, ".mod") + ".sum"
-	path, err := Trim(dir, version, modFile, sumFile, out)
-	if err != nil {
+	var path string
+	if cache != "" {
+		var hit bool
+		if path, hit, err = TrimCached(dir, version, modFile, sumFile, cache); err != nil {
+			return err
+		}
+		state := "written"
+		if hit {
+			state = "reused"
+		}
+		fmt.Fprintf(os.Stderr, "wasmtrim: trimmed go-app %s (%s)\n", filepath.Dir(path), state)
+	} else if path, err = Trim(dir, version, modFile, sumFile, out); err != nil {
 		return err
 	}
 	fmt.Println(path)

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 )
 
 // goAppModule is the module the edits apply to; goAppVersion is the
@@ -55,7 +60,32 @@ var goAppEdits = []fileEdit{
 		{old: "type localResourceResolver struct {\n\thttp.Handler\n", new: "type localResourceResolver struct {\n"},
 	}},
 	{path: "pkg/app/route.go", replaces: []replace{
+		{old: "import (\n\t\"regexp\"\n\t\"sync\"\n)\n", new: "import (\n\t\"sync\"\n)\n"},
+		{old: "func (r *router) routeWithRegexp(pattern string, newComponent func() Composer) {\n" +
+			"\tr.mu.Lock()\n" +
+			"\tdefer r.mu.Unlock()\n" +
+			"\n" +
+			"\tr.routesWithRegexp = append(r.routesWithRegexp, regexpRoute{\n" +
+			"\t\tregexp:       regexp.MustCompile(pattern),\n" +
+			"\t\tnewComponent: newComponent,\n" +
+			"\t})\n" +
+			"}\n\n", new: ""},
 		{old: "\tregexp       *regexp.Regexp\n", new: "\tregexp       interface{ MatchString(string) bool }\n"},
+	}},
+	{path: "pkg/app/app.go", replaces: []replace{
+		{old: "// RouteWithRegexp associates a URL path pattern with a function that generates\n" +
+			"// a new Composer component. When a user navigates to a URL path that matches\n" +
+			"// the given regular expression pattern, the function newComponent is invoked to\n" +
+			"// create and mount the associated component.\n" +
+			"//\n" +
+			"// Example:\n" +
+			"//\n" +
+			"//\tRouteWithRegexp(\"^/users/[0-9]+$\", func() Composer {\n" +
+			"//\t    return NewUserComponent()\n" +
+			"//\t})\n" +
+			"func RouteWithRegexp(pattern string, newComponent func() Composer) {\n" +
+			"\troutes.routeWithRegexp(pattern, newComponent)\n" +
+			"}\n\n", new: ""},
 	}},
 }
 
@@ -64,87 +94,194 @@ var goAppEdits = []fileEdit{
 // of go-app by that copy) and out/go.wasm.sum (a copy of mainGoSum). It
 // returns the go.mod to pass to `go build -modfile`.
 func Trim(moduleDir, version, mainGoMod, mainGoSum, out string) (string, error) {
-	if version != goAppVersion {
-		return "", fmt.Errorf("%w: %s %s, edits are for %s", ErrWrongVersion, goAppModule, version, goAppVersion)
-	}
-	out, err := filepath.Abs(out)
+	tree, err := trimmedTree(moduleDir, version, mainGoMod, mainGoSum)
 	if err != nil {
 		return "", err
 	}
-	dst := filepath.Join(out, "go-app")
-	if err := copyModule(moduleDir, dst); err != nil {
+	out, err = filepath.Abs(out)
+	if err != nil {
 		return "", err
 	}
+	return writeTree(tree, version, out, out)
+}
+
+// MaxCacheAge is how long an unused entry of the trim cache is kept: long
+// enough for the builds of one working session, short enough that the
+// entries of old go.mod versions do not pile up (each is about 2.4 MB).
+const MaxCacheAge = 48 * time.Hour
+
+// TrimCached is Trim into cacheDir/KEY, where KEY is the SHA-256 of
+// everything written (the edited go-app files, go.mod and go.sum). The same
+// inputs give the same directory, so the wasm build's inputs, and with them
+// its build ID and bytes, are the same from one build to the next; a
+// temporary directory would change them every time. An entry is written
+// into a temporary directory beside it and renamed into place, so a build
+// running at the same time sees either no entry or a whole one. hit says
+// the entry was already there.
+func TrimCached(moduleDir, version, mainGoMod, mainGoSum, cacheDir string) (modPath string, hit bool, err error) {
+	tree, err := trimmedTree(moduleDir, version, mainGoMod, mainGoSum)
+	if err != nil {
+		return "", false, err
+	}
+	cacheDir, err = filepath.Abs(cacheDir)
+	if err != nil {
+		return "", false, err
+	}
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return "", false, err
+	}
+	final := filepath.Join(cacheDir, treeKey(tree, version))
+	modPath = filepath.Join(final, "go.wasm.mod")
+	if _, err := os.Stat(modPath); err == nil {
+		now := time.Now()
+		_ = os.Chtimes(final, now, now) // in use: not pruned
+		return modPath, true, nil
+	}
+	stage, err := os.MkdirTemp(cacheDir, ".tmp-")
+	if err != nil {
+		return "", false, err
+	}
+	defer os.RemoveAll(stage) // gone after the rename; left over only on failure
+	if _, err := writeTree(tree, version, stage, final); err != nil {
+		return "", false, err
+	}
+	if err := os.Rename(stage, final); err != nil {
+		// Another build renamed the same entry into place first.
+		if _, statErr := os.Stat(modPath); statErr != nil {
+			return "", false, err
+		}
+		return modPath, true, nil
+	}
+	pruneCache(cacheDir, final, time.Now().Add(-MaxCacheAge))
+	return modPath, false, nil
+}
+
+// pruneCache removes the entries (and the temporary directories of builds
+// that died) not used since before, keeping keep.
+func pruneCache(cacheDir, keep string, before time.Time) {
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		path := filepath.Join(cacheDir, e.Name())
+		info, err := e.Info()
+		if err != nil || path == keep || !e.IsDir() || !info.ModTime().Before(before) {
+			continue
+		}
+		_ = os.RemoveAll(path)
+	}
+}
+
+// Names in a trimmed tree besides go-app's own files.
+const (
+	goAppDir  = "go-app"
+	wasmGoMod = "go.wasm.mod"
+	wasmGoSum = "go.wasm.sum"
+)
+
+// trimmedTree is what Trim writes, by slash-separated path, before the
+// replace directive (which names the directory it is written to) is added
+// to go.wasm.mod.
+func trimmedTree(moduleDir, version, mainGoMod, mainGoSum string) (map[string][]byte, error) {
+	if version != goAppVersion {
+		return nil, fmt.Errorf("%w: %s %s, edits are for %s", ErrWrongVersion, goAppModule, version, goAppVersion)
+	}
+	files, err := readModule(moduleDir)
+	if err != nil {
+		return nil, err
+	}
 	for _, e := range goAppEdits {
-		path := filepath.Join(dst, filepath.FromSlash(e.path))
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrEditMismatch, err)
+		b, ok := files[e.path]
+		if !ok {
+			return nil, fmt.Errorf("%w: %s not in go-app", ErrEditMismatch, e.path)
 		}
 		if e.deleted {
-			if err := os.Remove(path); err != nil {
-				return "", err
-			}
+			delete(files, e.path)
 			continue
 		}
 		text, err := apply(string(b), e.replaces)
 		if err != nil {
-			return "", fmt.Errorf("%s: %w", e.path, err)
+			return nil, fmt.Errorf("%s: %w", e.path, err)
 		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			return "", err
-		}
+		files[e.path] = []byte(text)
+	}
+	tree := make(map[string][]byte, len(files)+2)
+	for name, b := range files {
+		tree[goAppDir+"/"+name] = b
 	}
 
 	mod, err := os.ReadFile(mainGoMod)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if strings.Contains(string(mod), "replace "+goAppModule) || strings.Contains(string(mod), "\t"+goAppModule+" =>") {
-		return "", ErrReplaced
-	}
-	mod = fmt.Appendf(mod, "\nreplace %s %s => %s\n", goAppModule, version, dst)
-	modPath := filepath.Join(out, "go.wasm.mod")
-	if err := os.WriteFile(modPath, mod, 0o644); err != nil {
-		return "", err
+		return nil, ErrReplaced
 	}
 	sum, err := os.ReadFile(mainGoSum)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return modPath, os.WriteFile(filepath.Join(out, "go.wasm.sum"), sum, 0o644)
+	tree[wasmGoMod], tree[wasmGoSum] = mod, sum
+	return tree, nil
 }
 
-// copyModule copies go.mod, LICENSE and the non-test .go files of
-// goAppPackages. The module cache's files are read-only; the copies are not.
-func copyModule(src, dst string) error {
-	files := []string{"go.mod", "LICENSE"}
+// treeKey is the SHA-256 of a tree: each path and content, length-prefixed,
+// in path order, and the version the replace directive names.
+func treeKey(tree map[string][]byte, version string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", goAppModule, version)
+	for _, name := range slices.Sorted(maps.Keys(tree)) {
+		fmt.Fprintf(h, "%d %s %d\n", len(name), name, len(tree[name]))
+		h.Write(tree[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// writeTree writes tree into dir, with go.wasm.mod's replace directive
+// naming final/go-app (dir is where the tree is written, final where it will
+// be read from), and returns final's go.wasm.mod.
+func writeTree(tree map[string][]byte, version, dir, final string) (string, error) {
+	for name, b := range tree {
+		if name == wasmGoMod {
+			b = fmt.Appendf(slices.Clip(b), "\nreplace %s %s => %s\n", goAppModule, version, filepath.Join(final, goAppDir))
+		}
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Join(final, wasmGoMod), nil
+}
+
+// readModule reads go.mod, LICENSE and the non-test .go files of
+// goAppPackages, by slash-separated path in the module.
+func readModule(src string) (map[string][]byte, error) {
+	names := []string{"go.mod", "LICENSE"}
 	for _, pkg := range goAppPackages {
 		entries, err := os.ReadDir(filepath.Join(src, filepath.FromSlash(pkg)))
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrEditMismatch, err)
+			return nil, fmt.Errorf("%w: %v", ErrEditMismatch, err)
 		}
 		for _, e := range entries {
 			name := e.Name()
 			if e.Type().IsRegular() && strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
-				files = append(files, pkg+"/"+name)
+				names = append(names, pkg+"/"+name)
 			}
 		}
 	}
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(f)))
+	files := make(map[string][]byte, len(names))
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		path := filepath.Join(dst, filepath.FromSlash(f))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			return err
-		}
+		files[name] = b
 	}
-	return nil
+	return files, nil
 }
 
 // apply makes each edit in turn; an edit whose old text is not there

@@ -5,8 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestApply(t *testing.T) {
@@ -52,7 +55,8 @@ func mainModFiles(t *testing.T) (mod, sum string) {
 }
 
 // TestTrimLeavesServerOut is the point of the tool: with the trimmed go-app,
-// the wasm app no longer imports net/http or crypto/tls, and it builds.
+// the wasm app no longer imports net/http, crypto/tls or regexp, and it
+// builds.
 func TestTrimLeavesServerOut(t *testing.T) {
 	dir, version := goApp(t)
 	mod, sum := mainModFiles(t)
@@ -79,7 +83,7 @@ func TestTrimLeavesServerOut(t *testing.T) {
 	}
 	deps := strings.Fields(goJS("list", "-modfile="+modfile, "-deps", "./wasm"))
 	for _, d := range deps {
-		if d == "net/http" || d == "crypto/tls" || d == "mime" {
+		if d == "net/http" || d == "crypto/tls" || d == "mime" || d == "regexp" {
 			t.Errorf("the wasm app still imports %s", d)
 		}
 	}
@@ -87,8 +91,99 @@ func TestTrimLeavesServerOut(t *testing.T) {
 	// which the browser tests run).
 	goJS("build", "-modfile="+modfile, goAppModule+"/pkg/app")
 	// The untrimmed build does import net/http: the test above can fail.
-	if !strings.Contains(" "+goJS("list", "-deps", "./wasm")+" ", "\nnet/http\n") {
-		t.Error("the untrimmed wasm app does not import net/http: is the trim still needed?")
+	untrimmed := "\n" + goJS("list", "-deps", "./wasm")
+	for _, pkg := range []string{"net/http", "regexp"} {
+		if !strings.Contains(untrimmed, "\n"+pkg+"\n") {
+			t.Errorf("the untrimmed wasm app does not import %s: is the trim still needed?", pkg)
+		}
+	}
+}
+
+// TestTrimCached: the same inputs give the same directory, written once
+// and reused, with what Trim writes; builds that start together all get a
+// whole entry; another go.sum is another entry; stale entries go.
+func TestTrimCached(t *testing.T) {
+	dir, version := goApp(t)
+	mod, sum := mainModFiles(t)
+	cache := t.TempDir()
+
+	stale := filepath.Join(cache, ".tmp-died")
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-MaxCacheAge - time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+
+	const builds = 4
+	paths := make([]string, builds)
+	hits := make([]bool, builds)
+	errs := make([]error, builds)
+	var wg sync.WaitGroup
+	for i := range builds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			paths[i], hits[i], errs[i] = TrimCached(dir, version, mod, sum, cache)
+		}()
+	}
+	wg.Wait()
+	for i := range builds {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if paths[i] != paths[0] {
+			t.Fatalf("concurrent builds got %s and %s", paths[0], paths[i])
+		}
+	}
+	if !slices.Contains(hits, false) {
+		t.Error("no build wrote the entry")
+	}
+	again, hit, err := TrimCached(dir, version, mod, sum, cache)
+	if err != nil || again != paths[0] || !hit {
+		t.Fatalf("second build: %s, hit %v, %v; want %s, a hit", again, hit, err, paths[0])
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary directory is still there: %v", err)
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 1 {
+		t.Errorf("cache holds %d entries, want 1 (no temporary directory left)", len(entries))
+	}
+
+	// The entry is what Trim writes, its go.mod pointing into the entry.
+	plain, err := Trim(dir, version, mod, sum, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry, plainDir := filepath.Dir(again), filepath.Dir(plain)
+	if err := filepath.WalkDir(plainDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(plainDir, path)
+		want, _ := os.ReadFile(path)
+		got, err := os.ReadFile(filepath.Join(entry, rel))
+		if err != nil {
+			return err
+		}
+		want = []byte(strings.ReplaceAll(string(want), plainDir, entry))
+		if string(got) != string(want) {
+			t.Errorf("%s differs from Trim's", rel)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	otherSum := filepath.Join(t.TempDir(), "go.sum")
+	if err := os.WriteFile(otherSum, []byte("example.com/x v1.0.0 h1:x=\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other, hit, err := TrimCached(dir, version, mod, otherSum, cache)
+	if err != nil || hit || other == again {
+		t.Errorf("another go.sum: %s, hit %v, %v; want a new entry", other, hit, err)
 	}
 }
 
@@ -125,4 +220,23 @@ func TestTrimRefuses(t *testing.T) {
 	if _, err := Trim(changed, version, mod, sum, t.TempDir()); !errors.Is(err, ErrEditMismatch) {
 		t.Errorf("changed route.go: %v, want ErrEditMismatch", err)
 	}
+}
+
+// copyModule copies what readModule reads into dst. The module cache's
+// files are read-only; the copies are not.
+func copyModule(src, dst string) error {
+	files, err := readModule(src)
+	if err != nil {
+		return err
+	}
+	for name, b := range files {
+		path := filepath.Join(dst, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
