@@ -122,7 +122,7 @@ func (in *Inspector) renderLineage(tl timeline.Timeline, lin lineageIndex) app.U
 				e := tl.Entries[r.Step]
 				li := app.Li().Class("rotation").
 					DataSet("entry", e.Index).DataSet("from", r.From).DataSet("to", r.To).
-					DataSet("delivered", strconv.FormatBool(r.Delivered))
+					DataSet("delivered", yesNo(r.Delivered))
 				if !r.Delivered {
 					li = li.Class("dropped")
 				}
@@ -221,7 +221,7 @@ func renderEntryTokens(e timeline.Entry, lin lineageIndex) app.UI {
 		app.If(len(rows) > 0, func() app.UI {
 			return app.Table().Class("te-token-table").Body(
 				app.THead().Body(app.Tr().Body(
-					app.Th().Scope("col").Text(""),
+					app.Th().Scope("col").Text("Direction"),
 					app.Th().Scope("col").Text("Type"),
 					app.Th().Scope("col").Text("jti (or hash)"),
 					app.Th().Scope("col").Text("Where"),
@@ -396,4 +396,13 @@ func indexList(xs []int) string {
 		out += "#" + strconv.Itoa(x)
 	}
 	return out
+}
+
+// yesNo is a data attribute's value: go-app writes "true" as a bare
+// attribute.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
