@@ -86,10 +86,16 @@ func (in *Inspector) renderDropTarget() app.UI {
 // lineage, and each row opening to its tokens.
 func (in *Inspector) renderHARTimeline() app.UI {
 	h := &in.har
-	if h.result == nil || len(h.result.tl.Entries) == 0 {
+	if h.result == nil || h.result.tl.Total == 0 {
 		return nil
 	}
 	tl := h.result.tl
+	if len(tl.Entries) == 0 {
+		return app.Section().ID("timeline-view").Class("timeline-view").Aria("labelledby", "timeline-title").Body(
+			app.H2().ID("timeline-title").Text("Timeline · no auth request among "+plural(tl.Total, "entry")),
+			app.P().Class("empty").Text("None of the HAR's requests is on NextAuth's routes or a token endpoint, or carries a token. Record the failing sequence with the app's own requests (the Network panel's filter off)."),
+		)
+	}
 	rows := tl.Entries
 	if !h.showAll && len(rows) > TimelineRowsShown {
 		rows = rows[:TimelineRowsShown]
