@@ -63,8 +63,11 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// progressEvery is how many entries pass between Progress calls.
-const progressEvery = 100
+// progressEvery is how many entries pass between Progress calls. The page
+// decides in Progress whether to hand the event loop back, so a call must
+// come often: in the browser's wasm an entry with session cookies to open
+// costs milliseconds, and 100 entries made tasks of a quarter second.
+const progressEvery = 4
 
 // Timeline is a HAR reduced to its auth-relevant entries and their lineage.
 type Timeline struct {

@@ -40,7 +40,7 @@ func (in *Inspector) renderTimelineProgress() app.UI {
 	p := app.Progress().ID("timeline-progress").Class("timeline-progress").Aria("labelledby", "timeline-progress-label")
 	if h.total > 0 {
 		p = p.Max(h.total).Value(h.done)
-		label = "Analysing the HAR: " + diagnose.ByteSize(h.done) + " of " + diagnose.ByteSize(h.total) + " read"
+		label = "Analysing the HAR (" + diagnose.ByteSize(h.total) + ")…"
 	}
 	return app.Div().Class("timeline-running").Body(
 		app.Span().ID("timeline-progress-label").Text(label),
@@ -86,7 +86,7 @@ func (in *Inspector) renderDropTarget() app.UI {
 // lineage, and each row opening to its tokens.
 func (in *Inspector) renderHARTimeline() app.UI {
 	h := &in.har
-	if h.result == nil || h.result.tl.Total == 0 {
+	if h.result == nil || h.result.tl.Total == 0 || h.viewHeld {
 		return nil
 	}
 	tl := h.result.tl
@@ -107,7 +107,7 @@ func (in *Inspector) renderHARTimeline() app.UI {
 		app.P().Class("help").Text("Each bar runs from the request's start to its response's end, on one axis from "+clock(tl.Start)+" to "+clock(tl.End)+" UTC: bars side by side overlapped in time. Open a row (Enter, or the arrow keys to move) for the tokens it sent and received, each judged at the time of the request."),
 		in.renderLineage(tl, lin),
 		app.Ol().ID("timeline-entries").Class("timeline-entries").Aria("label", "Requests, by start time").OnKeyDown(in.onRowKey).Body(
-			app.Range(rows).Slice(func(i int) app.UI { return renderEntry(i, rows[i], ax, lin) }),
+			app.Range(rows).Slice(func(i int) app.UI { return in.renderEntry(rows[i], ax, lin) }),
 		),
 		app.If(len(rows) < len(tl.Entries), func() app.UI {
 			return app.Button().ID("timeline-show-all").Type("button").Text("Show all " + strconv.Itoa(len(tl.Entries)) + " rows").OnClick(in.onShowAllRows)
@@ -149,7 +149,7 @@ func (in *Inspector) renderLineage(tl timeline.Timeline, lin lineageIndex) app.U
 	)
 }
 
-func renderEntry(i int, e timeline.Entry, ax axis, lin lineageIndex) app.UI {
+func (in *Inspector) renderEntry(e timeline.Entry, ax axis, lin lineageIndex) app.UI {
 	at, width := ax.place(e.Start, e.End)
 	li := app.Li().ID("te-"+strconv.Itoa(e.Index)).Class("timeline-entry").
 		DataSet("entry", e.Index).
@@ -165,7 +165,7 @@ func renderEntry(i int, e timeline.Entry, ax axis, lin lineageIndex) app.UI {
 		li = li.Class("overlaps")
 	}
 	return li.Body(
-		app.Details().Class("te-row").Body(
+		app.Details().Class("te-row").On("toggle", in.onRowToggle(e.Index), app.EventScope(e.Index)).Body(
 			app.Summary().Class("te-summary").Body(
 				app.Span().Class("te-time").Text(clock(e.Start)),
 				app.Span().Class("te-req").Body(
@@ -178,7 +178,8 @@ func renderEntry(i int, e timeline.Entry, ax axis, lin lineageIndex) app.UI {
 				),
 				app.Span().Class("te-marks").Body(renderMarks(e, lin)...),
 			),
-			renderEntryTokens(e, lin),
+			app.If(in.har.opened[e.Index], func() app.UI { return renderEntryTokens(e, lin) }).
+				Else(func() app.UI { return app.Div().Class("te-tokens pending") }),
 		),
 	)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"time"
 
@@ -59,6 +60,13 @@ type timelineView struct {
 	// readErr says why a chosen file could not be read.
 	readErr string
 	showAll bool
+	// opened are the rows (by HAR index) whose tokens are drawn: a row's
+	// token table is rendered when it is first opened, so the timeline's
+	// first render stays small.
+	opened map[int]bool
+	// viewHeld keeps section#timeline-view out of the render that first
+	// shows a result's findings.
+	viewHeld bool
 	// dragging is set while a file is dragged over the page.
 	dragging bool
 	// ctx is the context a load came with (a persistent element's), so a
@@ -169,7 +177,7 @@ func (in *Inspector) startTimeline() {
 	run := h.run
 	secrets := diagnose.SecretValues(in.secretText)
 	h.secrets = strings.Join(secrets, "\x00")
-	h.result, h.running, h.done, h.total = nil, true, 0, len(h.data)
+	h.result, h.running, h.done, h.total, h.opened = nil, true, 0, len(h.data), nil
 	data := h.data
 	if !h.async {
 		start := time.Now()
@@ -187,11 +195,7 @@ func (in *Inspector) startTimeline() {
 			if time.Since(last) < yieldEvery {
 				return
 			}
-			ctx.Dispatch(func(app.Context) {
-				if in.har.run == run {
-					in.har.done, in.har.total = done, total
-				}
-			})
+			showProgress(done, total)
 			if yield != nil {
 				// A cancelled run stops at Analyse's next ctx check.
 				_ = yield(rctx)
@@ -201,6 +205,14 @@ func (in *Inspector) startTimeline() {
 		start := time.Now()
 		tl, fs, err := timeline.Analyse(rctx, data, timeline.Options{Secrets: secrets, Progress: progress})
 		took := time.Since(start)
+		if err == nil && yield != nil {
+			// The analysis leaves megabytes of garbage; collected during
+			// the next render, it made that render the run's longest task
+			// (300 ms on a loaded machine). Collect it in a task of its own.
+			_ = yield(rctx)
+			runtime.GC()
+			_ = yield(rctx)
+		}
 		ctx.Dispatch(func(app.Context) {
 			if in.har.run != run || errors.Is(err, context.Canceled) {
 				return
@@ -208,9 +220,32 @@ func (in *Inspector) startTimeline() {
 			cancel()
 			in.har.cancel = nil
 			in.har.finish(tl, fs, took)
+			// The findings and the verdict first; the timeline view in a
+			// task of its own, so no one task renders both.
+			in.har.viewHeld = true
 			in.analyse()
+			ctx.Async(func() {
+				if yield != nil {
+					_ = yield(ctx)
+				}
+				ctx.Dispatch(func(app.Context) {
+					if in.har.run == run {
+						in.har.viewHeld = false
+					}
+				})
+			})
 		})
 	})
+}
+
+// showProgress moves progress#timeline-progress. It sets the element's
+// value directly instead of dispatching a render: a render of the whole page
+// at every hand-back was itself the page's longest task.
+func showProgress(done, total int) {
+	if p := app.Window().GetElementByID("timeline-progress"); p.Truthy() {
+		p.Set("max", total)
+		p.Set("value", done)
+	}
 }
 
 func (h *timelineView) finish(tl timeline.Timeline, fs []diagnose.Finding, took time.Duration) {
@@ -348,6 +383,29 @@ func (in *Inspector) onClearFile(ctx app.Context, e app.Event) {
 	in.generation++
 	in.status = "Cleared the file"
 	in.analyse()
+}
+
+// onRowToggle draws a row's tokens the first time it is opened.
+func (in *Inspector) onRowToggle(index int) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if !ctx.JSSrc().Get("open").Bool() || in.har.opened[index] {
+			ctx.PreventUpdate()
+			return
+		}
+		if in.har.opened == nil {
+			in.har.opened = map[int]bool{}
+		}
+		in.har.opened[index] = true
+	}
+}
+
+// OpenTimelineRow draws the tokens of the row of HAR entry index, as
+// opening it in the page does.
+func (in *Inspector) OpenTimelineRow(index int) {
+	if in.har.opened == nil {
+		in.har.opened = map[int]bool{}
+	}
+	in.har.opened[index] = true
 }
 
 func (in *Inspector) onShowAllRows(ctx app.Context, e app.Event) { in.har.showAll = true }
