@@ -389,3 +389,48 @@ func TestTimelineKeyboard(t *testing.T) {
 		t.Errorf("the last row's tokens do not say the refresh token was replaced by #%d: %q", race.Index, text)
 	}
 }
+
+func fixtureNamed(t *testing.T, m *harfixtures.Manifest, file string) harfixtures.Fixture {
+	t.Helper()
+	for _, f := range m.Fixtures {
+		if f.File == file {
+			return f
+		}
+	}
+	t.Fatalf("no fixture %s in the manifest", file)
+	return harfixtures.Fixture{}
+}
+
+// TestTimelineSecretAfterFile: the file stays in memory, so the secret
+// typed after it re-reads it: the sessions open and the race shows.
+func TestTimelineSecretAfterFile(t *testing.T) {
+	m := harManifest(t)
+	f := fixtureNamed(t, m, "nextauth-race.har")
+	tb := openInspector(t)
+	tb.upload(harPath(t, f))
+	tb.waitTimeline(f.File, 30*time.Second)
+	tb.finding("timeline.sessions_locked")
+	tb.noFinding("timeline.concurrent_refresh", "no secret typed yet")
+	tb.typeInto("textarea#secret", f.Secret)
+	tb.waitJS("the re-read with the secret", `!!document.querySelector('.finding[data-code="timeline.concurrent_refresh"]') && !document.querySelector('.finding[data-code="timeline.sessions_locked"]') && !document.querySelector("progress#timeline-progress")`, 30*time.Second)
+	checkTimelineCodes(t, tb, f, timelineCodes(m))
+}
+
+// TestTimelineNewFileCancels: a file chosen while the 20 MB HAR is being
+// analysed replaces it; the stale run's findings never show.
+func TestTimelineNewFileCancels(t *testing.T) {
+	m := harManifest(t)
+	large := fixtureNamed(t, m, "nextauth-race.large.har")
+	healthy := fixtureNamed(t, m, "nextauth-healthy.har")
+	tb := openInspector(t)
+	tb.typeInto("textarea#secret", large.Secret)
+	tb.upload(harPath(t, large))
+	tb.waitFor("progress#timeline-progress")
+	tb.upload(harPath(t, healthy))
+	tb.waitTimeline(healthy.File, 60*time.Second)
+	time.Sleep(time.Second) // a stale run that was not cancelled would land meanwhile
+	checkTimelineCodes(t, tb, healthy, timelineCodes(m))
+	if s := tb.text("#file-summary"); strings.Contains(s, large.File) {
+		t.Errorf("the summary names the replaced file: %q", s)
+	}
+}
