@@ -66,8 +66,9 @@ type Options struct {
 // progressEvery is how many entries pass between Progress calls. The page
 // decides in Progress whether to hand the event loop back, so a call must
 // come often: in the browser's wasm an entry with session cookies to open
-// costs milliseconds, and 100 entries made tasks of a quarter second.
-const progressEvery = 4
+// costs milliseconds, and 100 entries made tasks of a quarter second. A
+// call costs a closure call.
+const progressEvery = 1
 
 // Timeline is a HAR reduced to its auth-relevant entries and their lineage.
 type Timeline struct {

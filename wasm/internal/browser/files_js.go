@@ -21,8 +21,8 @@ type Files struct{}
 
 // ReadFile returns the first limit bytes of file and the file's whole size.
 // Blob.slice cuts the file before it is read, so a file far over the limit
-// costs no more memory than the limit; Blob.arrayBuffer reads off the main
-// thread, and the awaiting goroutine lets the page run meanwhile.
+// costs no more memory than the limit; the bytes come through Blob.stream,
+// and the awaiting goroutine lets the page run between chunks.
 func (Files) ReadFile(ctx context.Context, file app.Value, limit int) ([]byte, int, error) {
 	f := fromApp(file)
 	blob, err := safejs.Global().Get("Blob")
@@ -46,49 +46,87 @@ func (Files) ReadFile(ctx context.Context, file app.Value, limit int) ([]byte, i
 			return nil, 0, fmt.Errorf("reading a file: %w", err)
 		}
 	}
-	p, err := part.Call("arrayBuffer")
+	data, err := readStream(ctx, part, min(size, limit))
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading a file: %w", err)
-	}
-	buf, err := Await(ctx, p)
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading a file: %w", err)
-	}
-	u8, err := safejs.Global().Get("Uint8Array")
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading a file: %w", err)
-	}
-	arr, err := u8.New(buf)
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading a file: %w", err)
-	}
-	n, err := arr.Length()
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading a file: %w", err)
-	}
-	data := make([]byte, n)
-	// One copy of 20 MB is a task of about 100 ms on a slow machine: copy
-	// in slices and hand the event loop back between them.
-	for off := 0; off < n; off += copyChunk {
-		end := min(off+copyChunk, n)
-		part, err := arr.Call("subarray", off, end)
-		if err != nil {
-			return nil, 0, fmt.Errorf("reading a file: %w", err)
-		}
-		if _, err := safejs.CopyBytesToGo(data[off:end], part); err != nil {
-			return nil, 0, fmt.Errorf("reading a file: %w", err)
-		}
-		if end < n {
-			if err := Yield(ctx); err != nil {
-				return nil, 0, err
-			}
-		}
 	}
 	return data, size, nil
 }
 
-// copyChunk is how much of a file is copied into Go memory in one task.
-const copyChunk = 2 << 20
+// readStream reads a Blob through Blob.stream(), chunk by chunk. Each
+// chunk is its own task: Blob.arrayBuffer() of 20 MB made tasks of
+// 100-200 ms on a loaded machine, as did copying it into Go in one piece.
+func readStream(ctx context.Context, blob safejs.Value, want int) ([]byte, error) {
+	stream, err := blob.Call("stream")
+	if err != nil {
+		return nil, err
+	}
+	reader, err := stream.Call("getReader")
+	if err != nil {
+		return nil, err
+	}
+	data := make([]byte, 0, want)
+	lastYield := 0
+	for {
+		if ctx.Err() != nil {
+			_, _ = reader.Call("cancel")
+			return nil, ctx.Err()
+		}
+		p, err := reader.Call("read")
+		if err != nil {
+			return nil, err
+		}
+		res, err := Await(ctx, p)
+		if err != nil {
+			_, _ = reader.Call("cancel")
+			return nil, err
+		}
+		doneV, err := res.Get("done")
+		if err != nil {
+			return nil, err
+		}
+		if done, _ := doneV.Bool(); done {
+			return data, nil
+		}
+		chunk, err := res.Get("value")
+		if err != nil {
+			return nil, err
+		}
+		n, err := chunk.Length()
+		if err != nil {
+			return nil, err
+		}
+		at := len(data)
+		if at+n > want {
+			// The file grew since its size was read: keep to the limit.
+			n = want - at
+			if chunk, err = chunk.Call("subarray", 0, n); err != nil {
+				return nil, err
+			}
+		}
+		data = data[:at+n]
+		if _, err := safejs.CopyBytesToGo(data[at:], chunk); err != nil {
+			return nil, err
+		}
+		if len(data) == want {
+			_, _ = reader.Call("cancel")
+			return data, nil
+		}
+		// A file's chunks are often ready at once, and a resolved read
+		// continues in the same task: hand the event loop back now and then.
+		if len(data)-lastYield >= yieldBytes {
+			lastYield = len(data)
+			if err := Yield(ctx); err != nil {
+				_, _ = reader.Call("cancel")
+				return nil, err
+			}
+		}
+	}
+}
+
+// yieldBytes is how much of a file is read between two hand-backs to the
+// browser.
+const yieldBytes = 1 << 20
 
 // fromApp turns a go-app value into a safejs one. go-app keeps its
 // syscall/js value private; handing it as an argument to a Go function
