@@ -56,6 +56,7 @@ func newEnv() ui.Env {
 		u := app.Window().URL()
 		env.Transport = browser.Fetch{}
 		env.Yield = browser.Yield
+		env.Files = browser.Files{}
 		env.PageURL = u.String()
 		env.InspectorURL = u.Scheme + "://" + u.Host + u.Path[:strings.LastIndex(u.Path, "/")+1]
 		// The bridge key lives in this origin's localStorage: made on a

@@ -90,6 +90,9 @@ type Report struct {
 	// Timeline is the HAR timeline the page analysed beside the paste
 	// (timeline.Timeline.Rows); the export shows it. Empty for a paste.
 	Timeline []TimelineRow
+	// TimelineRotations is the timeline's refresh-token lineage: Step
+	// indexes Timeline. The export lists it under the table.
+	TimelineRotations []Rotation
 
 	truncated bool
 	// logFound says the paste held server log lines (ScanLog found some).

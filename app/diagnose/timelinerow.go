@@ -57,4 +57,36 @@ func (x *redactor) writeTimeline(b *strings.Builder) {
 			x.text(row.Label), row.Status, x.text(strings.Join(row.Sent, ", ")), x.text(strings.Join(row.Received, ", ")), x.text(strings.Join(notes, "; ")))
 	}
 	b.WriteString("\n")
+	x.writeLineage(b)
+}
+
+// writeLineage lists the refresh-token lineage under the timeline: which
+// response replaced which refresh token, when, and whether the new one was
+// stored. Tokens are named by jti (or hash) only, through x.text like every
+// other cell.
+func (x *redactor) writeLineage(b *strings.Builder) {
+	rows, rots := x.r.Timeline, x.r.TimelineRotations
+	if len(rots) == 0 {
+		return
+	}
+	b.WriteString("Refresh-token lineage:\n\n")
+	for i, r := range rots {
+		if i == maxExportRows {
+			fmt.Fprintf(b, "\n%d more rotations not exported.\n", len(rots)-maxExportRows)
+			break
+		}
+		at, when := "an unknown request", ""
+		if r.Step >= 0 && r.Step < len(rows) {
+			at = rows[r.Step].Label
+			if !rows[r.Step].Start.IsZero() {
+				when = " at " + rows[r.Step].Start.UTC().Format("15:04:05.000")
+			}
+		}
+		stored := "stored"
+		if !r.Delivered {
+			stored = "not stored (the next requests still carry the old one)"
+		}
+		fmt.Fprintf(b, "%d. %s%s replaced refresh %s with %s: %s\n", i+1, x.text(at), when, x.text(r.From), x.text(r.To), stored)
+	}
+	b.WriteString("\n")
 }

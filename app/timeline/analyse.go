@@ -63,8 +63,12 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// progressEvery is how many entries pass between Progress calls.
-const progressEvery = 100
+// progressEvery is how many entries pass between Progress calls. The page
+// decides in Progress whether to hand the event loop back, so a call must
+// come often: in the browser's wasm an entry with session cookies to open
+// costs milliseconds, and 100 entries made tasks of a quarter second. A
+// call costs a closure call.
+const progressEvery = 1
 
 // Timeline is a HAR reduced to its auth-relevant entries and their lineage.
 type Timeline struct {
@@ -88,12 +92,7 @@ type Timeline struct {
 func Analyse(ctx context.Context, data []byte, opts Options) (Timeline, []diagnose.Finding, error) {
 	var tl Timeline
 	if len(data) > MaxHARBytes {
-		f := diagnose.Finding{Code: diagnose.CodeTimelineTooLarge, Severity: diagnose.SeverityError, Token: -1,
-			Title:    fmt.Sprintf("The HAR is %s, more than the %s the page reads", diagnose.ByteSize(len(data)), diagnose.ByteSize(MaxHARBytes)),
-			Detail:   "Nothing of it was analysed.",
-			Fix:      "Record only the failing sequence (clear the Network panel, reproduce, export), or filter the panel to /api/ before exporting.",
-			Evidence: []diagnose.Evidence{{Name: "size", Value: fmt.Sprint(len(data))}, {Name: "limit", Value: fmt.Sprint(MaxHARBytes)}}}
-		return tl, []diagnose.Finding{f}, ErrTooLarge
+		return tl, []diagnose.Finding{TooLargeFinding(len(data))}, ErrTooLarge
 	}
 	a := &analyser{secrets: opts.Secrets, opened: map[string]openedSession{}}
 	var stripped strip
@@ -156,6 +155,16 @@ func Analyse(ctx context.Context, data []byte, opts Options) (Timeline, []diagno
 	}
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity.Rank() < fs[j].Severity.Rank() })
 	return tl, fs, nil
+}
+
+// TooLargeFinding is timeline.too_large for a HAR of size bytes. The page
+// gives it without reading a file over MaxHARBytes at all.
+func TooLargeFinding(size int) diagnose.Finding {
+	return diagnose.Finding{Code: diagnose.CodeTimelineTooLarge, Severity: diagnose.SeverityError, Token: -1,
+		Title:    fmt.Sprintf("The HAR is %s, more than the %s the page reads", diagnose.ByteSize(size), diagnose.ByteSize(MaxHARBytes)),
+		Detail:   "Nothing of it was analysed.",
+		Fix:      "Record only the failing sequence (clear the Network panel, reproduce, export), or filter the panel to /api/ before exporting.",
+		Evidence: []diagnose.Evidence{{Name: "size", Value: fmt.Sprint(size)}, {Name: "limit", Value: fmt.Sprint(MaxHARBytes)}}}
 }
 
 func (tl *Timeline) fillSpanAndOverlaps() {

@@ -5,7 +5,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"tokenscope/app/bridge"
+
 	"tokenscope/app/bridgeproto"
 	"tokenscope/app/probe"
 )
@@ -47,10 +49,23 @@ type Env struct {
 	// EarlyInput returns what was typed into the prerendered page before
 	// the app mounted (mounting replaces that DOM). Nil: nothing to keep.
 	EarlyInput func() EarlyInput
+	// Files reads a file chosen in input#file or dropped on the page, in
+	// memory. Nil: files are not offered (native tests, prerendering); tests
+	// hand bytes to Inspector.LoadFile instead.
+	Files FileReader
 	// ShowTiming displays how long each analysis took (and exposes it as
 	// data-analysis-us on #findings for the benchmark). Off in golden tests,
 	// whose output must not depend on the machine's speed.
 	ShowTiming bool
+}
+
+// FileReader reads a file the user chose or dropped: locally, into memory,
+// never stored. The wasm/ edge implements it with Blob.slice and
+// Blob.arrayBuffer.
+type FileReader interface {
+	// ReadFile returns the first limit bytes of file (a DOM File taken from
+	// input#file's or a drop's FileList) and the file's whole size.
+	ReadFile(ctx context.Context, file app.Value, limit int) (data []byte, size int, err error)
 }
 
 // Zone is the viewer's time zone.

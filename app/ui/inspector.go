@@ -50,6 +50,10 @@ type Inspector struct {
 	secrets secretsState
 	probe   probeState
 	host    hostBridge
+
+	// har is the HAR timeline: the loaded file or pasted HAR, its run and
+	// its result (timelineview.go).
+	har timelineView
 }
 
 // NewInspector returns the page component wired to env.
@@ -71,6 +75,7 @@ func (in *Inspector) SetInput(text string) {
 	in.resetView()
 	in.held = nil
 	in.input = text
+	in.routePastedHAR(app.Context{}, false)
 	in.analyse()
 }
 
@@ -92,7 +97,7 @@ func (in *Inspector) Analyse() { in.analyse() }
 
 func (in *Inspector) analyse() {
 	start := time.Now()
-	in.report = diagnose.Run(in.input, diagnose.Options{
+	in.report = diagnose.Run(in.analysisText(), diagnose.Options{
 		Now:           in.env.Now(),
 		Leeway:        in.leeway,
 		SecretText:    in.secrets.text,
@@ -104,7 +109,8 @@ func (in *Inspector) analyse() {
 	in.analyses++
 	in.report.AddFindings(in.probe.findings...)
 	in.report.AddFindings(in.host.findings...)
-	in.analysed = in.input != "" || len(in.host.findings) > 0 || len(in.probe.findings) > 0
+	in.timelineIntoReport()
+	in.analysed = in.input != "" || len(in.host.findings) > 0 || len(in.probe.findings) > 0 || in.har.loaded()
 	if in.env.ShowTiming && in.analysed {
 		in.status = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", len(in.input), float64(in.took.Microseconds())/1000)
 	}
@@ -123,6 +129,11 @@ func (in *Inspector) onInput(ctx app.Context, e app.Event) {
 		in.resetView()
 	}
 	in.input = text
+	if in.routePastedHAR(ctx, true) {
+		in.generation++
+		in.analyse()
+		return
+	}
 	if jump > pasteJump || jump < -pasteJump {
 		in.generation++
 		in.analyse()
@@ -191,25 +202,31 @@ func (in *Inspector) copyText(what, text string) app.EventHandler {
 // dissolve (CSS display: contents) and the verdict is ordered right after
 // the paste box.
 func (in *Inspector) Render() app.UI {
-	return app.Div().ID("inspector").Body(
-		in.renderHeader(),
-		app.Main().Class("layout").Body(
-			app.Div().Class("col-input").Body(
-				in.renderPaste(),
-				in.renderSecrets(),
-				in.renderSettings(),
-				in.renderBridge(),
-				in.renderProbe(),
+	return app.Div().ID("inspector").
+		OnDragEnter(in.onDragOver).
+		OnDragOver(in.onDragOver).
+		OnDragLeave(in.onDragLeave).
+		OnDrop(in.onDrop).
+		Body(
+			in.renderHeader(),
+			app.Main().Class("layout").Body(
+				app.Div().Class("col-input").Body(
+					in.renderPaste(),
+					in.renderSecrets(),
+					in.renderSettings(),
+					in.renderBridge(),
+					in.renderProbe(),
+				),
+				app.Div().Class("col-results").Aria("label", "Results").Body(
+					app.If(in.analysed, func() app.UI { return in.renderVerdict() }),
+					app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
+					app.If(in.analysed, func() app.UI { return in.renderResults() }),
+				),
 			),
-			app.Div().Class("col-results").Aria("label", "Results").Body(
-				app.If(in.analysed, func() app.UI { return in.renderVerdict() }),
-				app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
-				app.If(in.analysed, func() app.UI { return in.renderResults() }),
-			),
-		),
-		in.renderBookmarklet(),
-		renderFooter(),
-	)
+			in.renderBookmarklet(),
+			renderFooter(),
+			in.renderDropTarget(),
+		)
 }
 
 func (in *Inspector) renderHeader() app.UI {
@@ -234,7 +251,8 @@ func (in *Inspector) renderPaste() app.UI {
 			OnInput(in.onInput).
 			OnPaste(in.onPaste),
 		app.If(in.held != nil, func() app.UI { return in.renderHeldPaste() }),
-		app.P().ID("input-help").Class("help").Text("Analysed as you type. Accepts raw JWTs (quoted or wrapped), Bearer headers, Cookie headers with chunked session cookies, DevTools cookie rows, /api/auth/session and Django login JSON, and URLs with tokens."),
+		app.P().ID("input-help").Class("help").Text("Analysed as you type. Accepts raw JWTs (quoted or wrapped), Bearer headers, Cookie headers with chunked session cookies, DevTools cookie rows, /api/auth/session and Django login JSON, URLs with tokens, server logs and HAR files."),
+		in.renderFileInput(),
 	)
 }
 
@@ -276,6 +294,7 @@ func (in *Inspector) renderResults() app.UI {
 	return app.Div().Class("results").Body(
 		app.If(in.exportOpen, func() app.UI { return in.renderExport() }),
 		in.renderFindings(),
+		in.renderHARTimeline(),
 		in.renderTokens(),
 	)
 }

@@ -60,6 +60,9 @@ func (in *Inspector) ClearInput() {
 	in.resetView()
 	in.held = nil
 	in.input = ""
+	if in.har.pasted {
+		in.har.clear()
+	}
 	in.analyse()
 }
 
@@ -88,6 +91,11 @@ func (in *Inspector) onPaste(ctx app.Context, e app.Event) {
 	}
 	e.PreventDefault()
 	ctx.JSSrc().Set("value", box)
+	if in.routePastedHAR(ctx, true) {
+		in.generation++
+		in.analyse()
+		return
+	}
 	in.generation++
 	gen := in.generation
 	in.status = "Analysing the paste…"

@@ -100,11 +100,11 @@ func TestGoldenDecryptedSession(t *testing.T) {
 	checkGolden(t, "session_v4", got)
 }
 
-// goldenSections are what golden files hold: the verdict, the findings and
-// the token cards, the part of the page that shows the analysis. The rest
+// goldenSections are what golden files hold: the verdict, the findings,
+// the token cards and the HAR timeline, the part of the page that shows the analysis. The rest
 // of the page (inputs, settings, panels) is checked by the contract tests
 // and the browser tests, so a change there does not churn every golden.
-var goldenSections = []string{"verdict", "findings", "tokens"}
+var goldenSections = []string{"verdict", "findings", "tokens", "timeline-view"}
 
 // sections cuts the <section id=...> elements named by ids out of html, in
 // that order.

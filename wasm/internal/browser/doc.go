@@ -8,6 +8,8 @@
 //   - ConnectBridge: the bookmarklet's postMessage bridge to the app's tab
 //     (the rules live in app/bridgeproto; this package only moves bytes);
 //   - LocalKeys: this browser's bridge key in the inspector's localStorage;
+//   - Files: a file chosen in input#file or dropped, read through
+//     Blob.stream into memory, handing the event loop back every MiB;
 //   - Clipboard and LocalZone: copy buttons and the viewer's time zone.
 //
 // Everything that touches syscall/js goes through hack-pad/safejs, so a JS
