@@ -42,10 +42,10 @@ type fileEdit struct {
 	replaces []replace
 }
 
-// goAppEdits leave go-app's server side and its router's *regexp.Regexp
-// out of the wasm build (main.go says why). None changes what the browser
-// runs: the build would fail if anything on the browser's side still used
-// what is removed.
+// goAppEdits leave go-app's server side, its router's *regexp.Regexp and
+// its action and state managers out of the wasm build (main.go says why).
+// None changes what the page does: the build would fail if anything on the
+// browser's side still used what is removed.
 var goAppEdits = []fileEdit{
 	{path: "pkg/app/http.go", deleted: true},
 	{path: "pkg/app/wasm.go", replaces: []replace{
@@ -86,6 +86,86 @@ var goAppEdits = []fileEdit{
 			"func RouteWithRegexp(pattern string, newComponent func() Composer) {\n" +
 			"\troutes.routeWithRegexp(pattern, newComponent)\n" +
 			"}\n\n", new: ""},
+	}},
+
+	// The action and state managers: Context's method values in
+	// baseContext, the frame loop's clean-ups and the handlers app.Handle
+	// registers are their only roots. Context's methods and app.Handle go,
+	// so a wasm that used actions or states would not compile.
+	{path: "pkg/app/engine.go", replaces: []replace{
+		{old: "\t\thandleAction:          e.actions.Handle,\n" +
+			"\t\tpostAction:            e.actions.Post,\n" +
+			"\t\tobserveState:          e.states.Observe,\n" +
+			"\t\tgetState:              e.states.Get,\n" +
+			"\t\tsetState:              e.states.Set,\n" +
+			"\t\tdelState:              e.states.Delete,\n", new: ""},
+		{old: "\t\tfor action, handler := range e.asynchronousActionHandlers {\n" +
+			"\t\t\te.actions.Handle(action, body, true, handler)\n" +
+			"\t\t}\n", new: ""},
+		{old: "\te.states.CleanupExpiredPersistedStates(e.baseContext())\n", new: ""},
+		{old: "\te.actions.Cleanup()\n\te.states.Cleanup()\n", new: ""},
+	}},
+	{path: "pkg/app/context.go", replaces: []replace{
+		{old: "// Handle designates a handler for a particular action, set to run on the UI\n" +
+			"// goroutine.\n" +
+			"func (ctx Context) Handle(action string, h ActionHandler) {\n" +
+			"\tctx.handleAction(action, ctx.sourceElement, false, h)\n" +
+			"}\n" +
+			"\n" +
+			"// NewAction generates a new action for handling.\n" +
+			"func (ctx Context) NewAction(action string, tags ...Tagger) {\n" +
+			"\tctx.NewActionWithValue(action, nil, tags...)\n" +
+			"\n" +
+			"}\n" +
+			"\n" +
+			"// NewActionWithValue crafts an action with a given value for processing.\n" +
+			"func (ctx Context) NewActionWithValue(action string, v any, tags ...Tagger) {\n" +
+			"\tvar tagMap Tags\n" +
+			"\tfor _, tag := range tags {\n" +
+			"\t\tif tagMap == nil {\n" +
+			"\t\t\ttagMap = make(Tags)\n" +
+			"\t\t}\n" +
+			"\n" +
+			"\t\tfor k, v := range tag.Tags() {\n" +
+			"\t\t\ttagMap[k] = v\n" +
+			"\t\t}\n" +
+			"\t}\n" +
+			"\n" +
+			"\tctx.postAction(ctx, Action{\n" +
+			"\t\tName:  action,\n" +
+			"\t\tValue: v,\n" +
+			"\t\tTags:  tagMap,\n" +
+			"\t})\n" +
+			"}\n" +
+			"\n" +
+			"// ObserveState establishes an observer for a state, tracking its changes.\n" +
+			"func (ctx Context) ObserveState(state string, recv any) Observer {\n" +
+			"\treturn ctx.observeState(ctx, state, recv)\n" +
+			"}\n" +
+			"\n" +
+			"// GetState fetches the value of a particular state.\n" +
+			"func (ctx Context) GetState(state string, recv any) {\n" +
+			"\tctx.getState(ctx, state, recv)\n" +
+			"}\n" +
+			"\n" +
+			"// SetState modifies a state with the provided value.\n" +
+			"func (ctx Context) SetState(state string, v any) State {\n" +
+			"\treturn ctx.setState(ctx, state, v)\n" +
+			"}\n" +
+			"\n" +
+			"// DelState erases a state, halting all associated observations.\n" +
+			"func (ctx Context) DelState(state string) {\n" +
+			"\tctx.delState(ctx, state)\n" +
+			"}\n" +
+			"\n", new: ""},
+	}},
+	{path: "pkg/app/action.go", replaces: []replace{
+		{old: "// Handle registers the provided handler for a specific action name. When that\n" +
+			"// action is triggered, the handler executes in a separate goroutine.\n" +
+			"func Handle(actionName string, h ActionHandler) {\n" +
+			"\tactionHandlers[actionName] = h\n" +
+			"}\n" +
+			"\n", new: ""},
 	}},
 }
 

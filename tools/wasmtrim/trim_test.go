@@ -90,6 +90,27 @@ func TestTrimLeavesServerOut(t *testing.T) {
 	// The edited go-app compiles (the whole app is built by ./build.sh site,
 	// which the browser tests run).
 	goJS("build", "-modfile="+modfile, goAppModule+"/pkg/app")
+	// A wasm that used actions or states would not compile against the
+	// copy (their managers are cut, not left to fail at run time), and it
+	// does compile against go-app itself.
+	misuse := filepath.Join(t.TempDir(), "main.go")
+	src := "package main\n\nimport \"" + goAppModule + "/pkg/app\"\n\n" +
+		"func main() {\n\tvar ctx app.Context\n\tctx.SetState(\"s\", 1)\n\tctx.ObserveState(\"s\", nil)\n" +
+		"\tctx.NewAction(\"a\")\n\tctx.Handle(\"a\", nil)\n\tapp.Handle(\"a\", nil)\n}\n"
+	if err := os.WriteFile(misuse, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	goJS("build", "-o", os.DevNull, misuse)
+	cmd := exec.Command("go", "build", "-modfile="+modfile, "-o", os.DevNull, misuse)
+	cmd.Dir = filepath.Dir(mod)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	b, err := cmd.CombinedOutput()
+	for _, name := range []string{"SetState", "ObserveState", "NewAction", "ctx.Handle", "app.Handle"} {
+		if err == nil || !strings.Contains(string(b), name) {
+			t.Errorf("a wasm calling %s compiles against the trimmed go-app: %v\n%s", name, err, b)
+		}
+	}
+
 	// The untrimmed build does import net/http: the test above can fail.
 	untrimmed := "\n" + goJS("list", "-deps", "./wasm")
 	for _, pkg := range []string{"net/http", "regexp"} {
