@@ -99,13 +99,15 @@ func (tb *tab) upload(path string) {
 }
 
 // waitTimeline waits until the HAR named name is analysed and shown: its
-// summary is up, no run is in flight and timeline.loaded is listed.
+// summary is up, no run is in flight, timeline.loaded is listed and the
+// view is drawn (it comes in a task after the findings', and a new file
+// removes the previous view when its run starts).
 func (tb *tab) waitTimeline(name string, timeout time.Duration) {
 	tb.t.Helper()
 	tb.waitJS("the timeline of "+name, fmt.Sprintf(`(() => {
 		const s = document.querySelector("#file-summary");
 		return !!s && s.textContent.includes(%s) && !document.querySelector("progress#timeline-progress") &&
-			!!document.querySelector('.finding[data-code="timeline.loaded"]');
+			!!document.querySelector('.finding[data-code="timeline.loaded"]') && !!document.querySelector("section#timeline-view");
 	})()`, jsString(name)), timeout)
 }
 
