@@ -58,17 +58,23 @@ type CookieHeader struct {
 // Only the first MaxInputBytes are read (see CutInput); AnalysedBytes says
 // how much.
 func Extract(text string) Extraction {
-	var ex extractor
-	cut, _ := CutInput(text)
-	ex.result.InputBytes, ex.result.AnalysedBytes = len(text), len(cut)
-	ex.run(normalizeNewlines(cut))
-	return ex.result
+	ex, _ := ExtractPaused(text, nil)
+	return ex
 }
 
 type extractor struct {
 	result Extraction
 	seen   map[string]bool
 	lower  []byte // scanLine's buffer
+
+	// The pause hook (pace.go): called every PauseEveryBytes of the total
+	// bytes; err is what it returned to stop the extraction.
+	pause            Pause
+	total, nextPause int
+	err              error
+	// base is the offset in the analysed text of the line (or JSON
+	// document) being read, so that pauses inside it report progress.
+	base int
 }
 
 func (ex *extractor) add(value string, src Source) {
@@ -92,7 +98,7 @@ func (ex *extractor) run(text string) {
 		return
 	}
 	unquoted, quoted := stripQuotes(trimmed)
-	if ex.tryJSON(unquoted, 1) {
+	if ex.tryJSON(unquoted, 1) || ex.err != nil {
 		return
 	}
 	if value, repairs, ok := bareToken(unquoted); ok {
@@ -184,8 +190,15 @@ func bearerToken(v string) string {
 func (ex *extractor) scanLines(text string) {
 	lines := strings.Split(text, "\n")
 	jsonTries := 0
+	offset := 0 // of line in text
 	for i, line := range lines {
 		n := i + 1
+		lineStart := offset
+		offset += len(line) + 1
+		if ex.stopped(lineStart) {
+			return
+		}
+		ex.base = lineStart
 		if ex.scanLine(line, n) {
 			continue
 		}
@@ -195,8 +208,11 @@ func (ex *extractor) scanLines(text string) {
 		if (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")) && jsonTries < maxJSONTries {
 			jsonTries++
 			rest := strings.Join(lines[i:], "\n")
+			if ex.stopped(lineStart + PauseEveryBytes) { // the join copied the rest
+				return
+			}
 			err := ex.readJSON(strings.TrimSpace(rest), n, false)
-			if err == nil {
+			if err == nil || ex.err != nil {
 				return
 			}
 			ex.noteJSONError(err)
@@ -221,7 +237,7 @@ func (ex *extractor) scanLine(line string, n int) bool {
 	for _, name := range []string{"cookie:", "-b ", "--cookie "} {
 		if v, ok := headerValue(line, lower, name); ok {
 			v = cookieValue(v)
-			cookies := parseCookieHeader(v)
+			cookies := parseCookieHeaderPaused(v, ex.stoppedAt)
 			ex.measure(OriginCookie, n, v, cookies)
 			ex.addCookies(cookies, OriginCookie, n)
 			return true
@@ -241,7 +257,7 @@ func (ex *extractor) scanLine(line string, n int) bool {
 	}
 	if looksLikeCookieList(line) {
 		v := strings.TrimSpace(line)
-		cookies := parseCookieHeader(v)
+		cookies := parseCookieHeaderPaused(v, ex.stoppedAt)
 		ex.measure(OriginCookie, n, v, cookies)
 		ex.addCookies(cookies, OriginCookie, n)
 		return true

@@ -80,7 +80,13 @@ var ErrJSONTooDeep = errors.New("nested deeper than " + strconv.Itoa(MaxJSONDept
 func (ex *extractor) readJSON(text string, line int, whole bool) error {
 	var scratch extractor
 	p := jsonParser{s: []byte(text), w: &jsonWalker{ex: &scratch, line: line}}
+	if ex.pause != nil {
+		p.stop = ex.stoppedAt
+	}
 	if err := p.document(whole); err != nil {
+		if ex.err != nil {
+			return ex.err
+		}
 		return err
 	}
 	for _, c := range scratch.result.Candidates {
@@ -115,12 +121,20 @@ type jsonParser struct {
 	pos int
 	w   *jsonWalker // nil: only check the syntax (and collect top)
 
+	// stop, when set, is asked after each member and element whether to
+	// stop (the extraction's pause hook, pace.go), with the offset reached.
+	stop func(offset int) bool
+
 	// collectTop keeps the top-level value's kind and, for an object, its
 	// members, in top.
 	collectTop bool
 	topKind    Kind
 	top        []Member
 }
+
+// errJSONStopped is returned when the pause hook stopped the parse (the
+// extraction returns the hook's own error).
+var errJSONStopped = errors.New("stopped")
 
 // errJSONSyntax marks the parser's own syntax errors.
 var errJSONSyntax = errors.New("invalid JSON")
@@ -246,6 +260,9 @@ func (p *jsonParser) object(depth int) error {
 		if p.pos >= len(p.s) {
 			return p.errorf("unexpected end inside an object")
 		}
+		if p.stop != nil && p.stop(p.pos) {
+			return errJSONStopped
+		}
 		switch p.s[p.pos] {
 		case ',':
 			p.pos++
@@ -282,6 +299,9 @@ func (p *jsonParser) array(depth int) error {
 		p.space()
 		if p.pos >= len(p.s) {
 			return p.errorf("unexpected end inside an array")
+		}
+		if p.stop != nil && p.stop(p.pos) {
+			return errJSONStopped
 		}
 		switch p.s[p.pos] {
 		case ',':
