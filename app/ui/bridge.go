@@ -85,6 +85,7 @@ func (in *Inspector) loadBridgeKey() {
 // OnMount connects to the bookmarklet's bridge when the page was opened by
 // it.
 func (in *Inspector) OnMount(ctx app.Context) {
+	in.analysis.Attach(ctx) // from now on analyses run off the UI goroutine
 	if in.env.ConnectBridge == nil {
 		return
 	}
