@@ -81,8 +81,10 @@ type Pacer struct {
 	// shown is set (on the UI goroutine) once the run went on long enough
 	// to show its progress.
 	shown bool
-	// yields counts the slices the run was cut into.
-	yields int
+	// yields counts the times the run handed the event loop back, and
+	// yielded how long it waited for it (the page's own work meanwhile).
+	yields  int
+	yielded time.Duration
 }
 
 // Attach makes later runs go off the UI goroutine of the page ctx belongs
@@ -176,6 +178,7 @@ func (p *Pacer) Pause(done, total int) error {
 	err := p.yield(p.ctx)
 	p.yields++
 	p.lastYield = time.Now()
+	p.yielded += p.lastYield.Sub(now)
 	return err
 }
 
@@ -187,8 +190,9 @@ func (p *Pacer) Progress() (done, total int64, phase string) {
 	return p.done.Load(), p.total.Load(), *p.phase.Load()
 }
 
-// Yields is how many times the run handed the event loop back.
-func (p *Pacer) Yields() int { return p.yields }
+// Slices says how the run was cut: how many times it handed the event loop
+// back, and how long it waited there in all. Read it once the job returned.
+func (p *Pacer) Slices() (yields int, yielded time.Duration) { return p.yields, p.yielded }
 
 // renderProgress is the running analysis's progress bar and cancel button,
 // shown in the results column once a run goes on past progressDelay.

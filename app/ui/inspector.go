@@ -41,8 +41,11 @@ type Inspector struct {
 	// analysisStatus is the last thing the analysis wrote into status.
 	analysisStatus string
 	// took is the wall time of the last analysis (the real clock, not Env.Now,
-	// which tests pin).
-	took time.Duration
+	// which tests pin); it was cut into slices by yields, which waited
+	// yielded in all for the page's own work.
+	took    time.Duration
+	yields  int
+	yielded time.Duration
 	// analyses counts analyses run, shown as #findings' data-analyses so the
 	// browser tests can tell a debounced burst of keystrokes from one
 	// analysis per keystroke.
@@ -148,7 +151,7 @@ func (in *Inspector) analyseThen(then func()) {
 		}
 		took := time.Since(start)
 		return func() {
-			in.showReport(report, len(text), took)
+			in.showReport(report, len(text), took, p)
 			if then != nil {
 				then()
 			}
@@ -171,9 +174,10 @@ func (in *Inspector) analysisOptions() diagnose.Options {
 
 // showReport makes report the page's: the probe's and the bridge's
 // findings join it.
-func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took time.Duration) {
+func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took time.Duration, p *Pacer) {
 	in.report = report
 	in.took = took
+	in.yields, in.yielded = p.Slices()
 	in.analyses++
 	in.report.AddFindings(in.probeFindings...)
 	in.report.AddFindings(in.bridgeFindings...)
@@ -181,6 +185,9 @@ func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took tim
 	msg := ""
 	if in.env.ShowTiming && in.analysed {
 		msg = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", inputBytes, float64(took.Microseconds())/1000)
+		if in.yields > 0 {
+			msg += fmt.Sprintf(" The page ran %d times in between (%.0f ms of it).", in.yields, float64(in.yielded.Microseconds())/1000)
+		}
 	}
 	in.setAnalysisStatus(msg)
 }
@@ -188,8 +195,8 @@ func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took tim
 // onInput analyses what the box holds. Typing after a big paste replaces the
 // held text with the box's own (the summary says so).
 func (in *Inspector) onInput(ctx app.Context, e app.Event) {
-	value := ctx.JSSrc().Get("value")
-	if units := jsLength(value); units >= PasteInMemoryBytes {
+	value := jsString(ctx.JSSrc().Get("value"))
+	if units := value.Length(); units >= PasteInMemoryBytes {
 		// Set by a script, an undo or a drop the page did not see: the box
 		// holds megabytes. Hold them instead before the browser lays them
 		// out (it does so only when the event has returned).
@@ -197,7 +204,7 @@ func (in *Inspector) onInput(ctx app.Context, e app.Event) {
 		in.pasteBig(ctx.JSSrc(), value, units)
 		return
 	}
-	text := value.String()
+	text := value.Call("toString").String()
 	jump := len(text) - len(in.input)
 	if in.held != nil {
 		in.held = nil

@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"strings"
+	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -84,7 +85,7 @@ func (h heldPaste) summary() string {
 // pasteReadUnits is how much of a big paste (in UTF-16 code units, the JS
 // string's length) is copied into Go at a time: a millisecond or two, so
 // that reading a 50 MB paste is many short slices, not one long task.
-const pasteReadUnits = 1 << 20
+const pasteReadUnits = 256 << 10
 
 // onPaste takes a big paste out of the browser's hands before it reaches the
 // box. go-app runs the handler before the event returns to the browser, so
@@ -96,7 +97,7 @@ func (in *Inspector) onPaste(ctx app.Context, e app.Event) {
 	if !data.Truthy() {
 		return
 	}
-	in.takeText(ctx, e, data.Call("getData", "text/plain"))
+	in.takeText(ctx, e, jsString(data.Call("getData", "text/plain")))
 }
 
 // onDrop takes a big text dropped on the box, as onPaste does for a paste:
@@ -107,17 +108,18 @@ func (in *Inspector) onDrop(ctx app.Context, e app.Event) {
 	if !data.Truthy() {
 		return
 	}
-	text := data.Call("getData", "text/plain")
-	if jsLength(text) < PasteInMemoryBytes && in.held == nil {
+	text := jsString(data.Call("getData", "text/plain"))
+	if text.Length() < PasteInMemoryBytes && in.held == nil {
 		return // small: the browser inserts it where it was dropped
 	}
 	in.takeText(ctx, e, text)
 }
 
-// takeText handles a text arriving in the box (a paste or a drop): small
-// ones are left to the browser; big ones are held (pasteBig).
+// takeText handles a text arriving in the box (a paste or a drop; a String
+// object, see jsString): small ones are left to the browser; big ones are
+// held (pasteBig).
 func (in *Inspector) takeText(ctx app.Context, e app.Event, text app.Value) {
-	units := jsLength(text)
+	units := text.Length()
 	if units >= PasteInMemoryBytes {
 		e.PreventDefault()
 		in.generation++
@@ -126,7 +128,7 @@ func (in *Inspector) takeText(ctx app.Context, e app.Event, text app.Value) {
 	}
 	// Under PasteInMemoryBytes code units: at most three times as many
 	// bytes, quick to copy.
-	box, handled := in.PasteText(text.String())
+	box, handled := in.PasteText(text.Call("toString").String())
 	if !handled {
 		return
 	}
@@ -137,7 +139,7 @@ func (in *Inspector) takeText(ctx app.Context, e app.Event, text app.Value) {
 	in.analyse()
 }
 
-// pasteBig holds a text of units UTF-16 code units (a JS string; at least
+// pasteBig holds a text of units UTF-16 code units (a String object; at least
 // PasteInMemoryBytes bytes): the box shows a preview at once, and one run
 // copies the text into Go in slices and analyses it. Typing, another paste or
 // the cancel button supersede the run wherever it is.
@@ -168,27 +170,32 @@ func (in *Inspector) pasteBig(box, text app.Value, units int) {
 		held := &heldPaste{bytes: len(whole), preview: len(preview), analysed: len(analysed)}
 		return func() {
 			in.input, in.held = whole, held
-			in.showReport(report, len(whole), took)
+			in.showReport(report, len(whole), took, p)
 		}, nil
 	})
 }
 
-// jsLength is a JS string's length in UTF-16 code units. syscall/js reads
-// properties of objects only, so it asks a String wrapper (which shares the
-// string's characters, it copies nothing).
-func jsLength(s app.Value) int {
+// jsString wraps a JS string in a String object: syscall/js reads
+// properties and calls methods of objects only. The wrapper shares the
+// string's characters, it copies nothing. Anything else becomes "".
+func jsString(s app.Value) app.Value {
 	if s.Type() != app.TypeString {
-		return 0
+		return app.Window().Get("String").New("")
 	}
-	return app.Window().Get("String").New(s).Length()
+	return app.Window().Get("String").New(s)
 }
 
-// readJSString copies a JS string of units UTF-16 code units into Go,
-// pasteReadUnits at a time, pausing between slices. A slice never ends
-// between the two halves of a surrogate pair, so each converts whole.
+// readJSString copies a String object of units UTF-16 code units into Go,
+// pasteReadUnits at a time, pausing between slices. Each slice is encoded
+// to UTF-8 by the browser (TextEncoder.encodeInto) into one scratch array
+// and copied straight into one Go buffer: reading 50 MB leaves no garbage
+// behind for the Go collector (js.Value.String allocates twice per call).
+// A slice never ends between the two halves of a surrogate pair.
 func readJSString(text app.Value, units int, p *Pacer) (string, error) {
-	var b strings.Builder
-	b.Grow(units)
+	encoder := app.Window().Get("TextEncoder").New()
+	// UTF-8 needs at most three bytes for one UTF-16 code unit.
+	scratch := app.Window().Get("Uint8Array").New(3 * pasteReadUnits)
+	buf := make([]byte, 0, units) // exact for ASCII; grown otherwise
 	for at := 0; at < units; {
 		end := min(at+pasteReadUnits, units)
 		if end < units {
@@ -196,13 +203,18 @@ func readJSString(text app.Value, units int, p *Pacer) (string, error) {
 				end--
 			}
 		}
-		b.WriteString(text.Call("substring", at, end).String())
+		n := encoder.Call("encodeInto", text.Call("substring", at, end), scratch).Get("written").Int()
+		start := len(buf)
+		buf = slices.Grow(buf, n)[:start+n]
+		app.CopyBytesToGo(buf[start:], scratch.Call("subarray", 0, n))
 		at = end
 		if err := p.Pause(at, units); err != nil {
 			return "", err
 		}
 	}
-	return b.String(), nil
+	// buf is never written again: the string shares it instead of copying
+	// megabytes in one piece of work.
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
 }
 
 func (in *Inspector) onClearInput(ctx app.Context, e app.Event) {
