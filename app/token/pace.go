@@ -9,7 +9,7 @@ package token
 // PauseEveryBytes is how much text the extraction scans between two calls of
 // its pause hook: a few milliseconds of work in the page, so the hook (which
 // yields only once its time slice is used up) can keep every slice short.
-const PauseEveryBytes = 64 << 10
+const PauseEveryBytes = 16 << 10
 
 // Pause is told how many bytes of the analysed text were scanned, of total,
 // and returns an error to stop the extraction (the run was cancelled).

@@ -85,6 +85,8 @@ type Pacer struct {
 	// yielded how long it waited for it (the page's own work meanwhile).
 	yields  int
 	yielded time.Duration
+	// longest is the longest slice the run worked without yielding.
+	longest time.Duration
 }
 
 // Attach makes later runs go off the UI goroutine of the page ctx belongs
@@ -175,6 +177,19 @@ func (p *Pacer) Pause(done, total int) error {
 		p.lastShown = now
 		p.show()
 	}
+	return p.yieldAt(now)
+}
+
+// Yield hands the event loop back now, whatever the time used so far.
+func (p *Pacer) Yield() error {
+	if err := p.ctx.Err(); err != nil || p.yield == nil {
+		return err
+	}
+	return p.yieldAt(time.Now())
+}
+
+func (p *Pacer) yieldAt(now time.Time) error {
+	p.longest = max(p.longest, now.Sub(p.lastYield))
 	err := p.yield(p.ctx)
 	p.yields++
 	p.lastYield = time.Now()
@@ -191,8 +206,11 @@ func (p *Pacer) Progress() (done, total int64, phase string) {
 }
 
 // Slices says how the run was cut: how many times it handed the event loop
-// back, and how long it waited there in all. Read it once the job returned.
-func (p *Pacer) Slices() (yields int, yielded time.Duration) { return p.yields, p.yielded }
+// back, how long it waited there in all, and the longest it worked without
+// yielding. Read it once the job returned.
+func (p *Pacer) Slices() (yields int, yielded, longest time.Duration) {
+	return p.yields, p.yielded, max(p.longest, time.Since(p.lastYield))
+}
 
 // renderProgress is the running analysis's progress bar and cancel button,
 // shown in the results column once a run goes on past progressDelay.

@@ -15,7 +15,8 @@ func (in *Inspector) renderFindings() app.UI {
 	s := app.Section().ID("findings").Aria("labelledby", "findings-title")
 	if in.env.ShowTiming {
 		s = s.DataSet("analysis-us", in.took.Microseconds()).DataSet("analyses", in.analyses).
-			DataSet("yields", in.yields).DataSet("yielded-us", in.yielded.Microseconds())
+			DataSet("yields", in.yields).DataSet("yielded-us", in.yielded.Microseconds()).
+			DataSet("longest-slice-us", in.longestSlice.Microseconds())
 	}
 	return s.Body(
 		app.H2().ID("findings-title").Text(findingsTitle(r)),

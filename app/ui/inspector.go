@@ -43,9 +43,9 @@ type Inspector struct {
 	// took is the wall time of the last analysis (the real clock, not Env.Now,
 	// which tests pin); it was cut into slices by yields, which waited
 	// yielded in all for the page's own work.
-	took    time.Duration
-	yields  int
-	yielded time.Duration
+	took                  time.Duration
+	yields                int
+	yielded, longestSlice time.Duration
 	// analyses counts analyses run, shown as #findings' data-analyses so the
 	// browser tests can tell a debounced burst of keystrokes from one
 	// analysis per keystroke.
@@ -177,7 +177,7 @@ func (in *Inspector) analysisOptions() diagnose.Options {
 func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took time.Duration, p *Pacer) {
 	in.report = report
 	in.took = took
-	in.yields, in.yielded = p.Slices()
+	in.yields, in.yielded, in.longestSlice = p.Slices()
 	in.analyses++
 	in.report.AddFindings(in.probeFindings...)
 	in.report.AddFindings(in.bridgeFindings...)
@@ -186,7 +186,7 @@ func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took tim
 	if in.env.ShowTiming && in.analysed {
 		msg = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", inputBytes, float64(took.Microseconds())/1000)
 		if in.yields > 0 {
-			msg += fmt.Sprintf(" The page ran %d times in between (%.0f ms of it).", in.yields, float64(in.yielded.Microseconds())/1000)
+			msg += fmt.Sprintf(" The page ran %d times in between (%.0f ms of it); the longest slice of analysis took %.0f ms.", in.yields, float64(in.yielded.Microseconds())/1000, float64(in.longestSlice.Microseconds())/1000)
 		}
 	}
 	in.setAnalysisStatus(msg)

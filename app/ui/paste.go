@@ -85,7 +85,7 @@ func (h heldPaste) summary() string {
 // pasteReadUnits is how much of a big paste (in UTF-16 code units, the JS
 // string's length) is copied into Go at a time: a millisecond or two, so
 // that reading a 50 MB paste is many short slices, not one long task.
-const pasteReadUnits = 256 << 10
+const pasteReadUnits = 64 << 10
 
 // onPaste takes a big paste out of the browser's hands before it reaches the
 // box. go-app runs the handler before the event returns to the browser, so
@@ -154,6 +154,11 @@ func (in *Inspector) pasteBig(box, text app.Value, units int) {
 	opts := in.analysisOptions()
 	in.analysis.Start(func(p *Pacer) (func(), error) {
 		start := time.Now()
+		// Let the paste event's task end with the preview painted: the
+		// goroutine would otherwise start its first slice inside it.
+		if err := p.Yield(); err != nil {
+			return nil, err
+		}
 		p.SetPhase("Reading the paste")
 		whole, err := readJSString(text, units, p)
 		if err != nil {
