@@ -58,23 +58,23 @@ func (in *Inspector) renderTokenCard(i int) app.UI {
 		)
 	}
 	return card.Body(
-			app.H3().ID("token-title-"+strconv.Itoa(i)).Text(cardTitle(r, i)),
-			app.P().Class("source").Text(sourceText(r, i)),
-			app.If(t.Session != nil, func() app.UI { return renderSessionFacts(t) }),
-			renderSegments(t.Token),
-			in.renderCopyButtons(t),
-			renderFindingChips(r, i),
-			app.If(len(t.Lifetimes) > 0, func() app.UI { return in.renderLifetimes(t) }),
-			app.If(len(t.Header) > 0, func() app.UI {
-				return in.renderMembers("header-"+strconv.Itoa(i), "Header", "header fields", t.Header, nil)
-			}),
-			app.If(len(t.Claims) > 0, func() app.UI {
-				return in.renderMembers("claims-"+strconv.Itoa(i), "Payload claims", "claims", t.Claims, func(m token.Member) string { return in.explainClaim(t, m) })
-			}),
-			app.If(t.Lifetime > 0, func() app.UI {
-				return app.P().Class("lifetime").Text("Lifetime (exp − iat): " + diagnose.Span(t.Lifetime))
-			}),
-		)
+		app.H3().ID("token-title-"+strconv.Itoa(i)).Text(cardTitle(r, i)),
+		app.P().Class("source").Text(sourceText(r, i)),
+		app.If(t.Session != nil, func() app.UI { return renderSessionFacts(t) }),
+		renderSegments(t.Token),
+		in.renderCopyButtons(t),
+		renderFindingChips(r, i),
+		app.If(len(t.Lifetimes) > 0, func() app.UI { return in.renderLifetimes(t) }),
+		app.If(len(t.Header) > 0, func() app.UI {
+			return in.renderMembers("header-"+strconv.Itoa(i), "Header", "header fields", t.Header, nil)
+		}),
+		app.If(len(t.Claims) > 0, func() app.UI {
+			return in.renderMembers("claims-"+strconv.Itoa(i), "Payload claims", "claims", t.Claims, func(m token.Member) string { return in.explainClaim(t, m) })
+		}),
+		app.If(t.Lifetime > 0, func() app.UI {
+			return app.P().Class("lifetime").Text("Lifetime (exp − iat): " + diagnose.Span(t.Lifetime))
+		}),
+	)
 }
 
 func cardTitle(r diagnose.Report, i int) string {
