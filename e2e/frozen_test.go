@@ -24,15 +24,16 @@ var bigPasteBytes = []struct {
 
 // stageBigText builds in the page (sending 50 MB over CDP would be the
 // slow part) `bytes` bytes of log lines with tok in an Authorization header
-// 2 MiB in, inside the analysed first 4 MiB, as window[name].
+// 2 MiB in (half way in a smaller text), inside the analysed first 4 MiB, as
+// window[name].
 func (tb *tab) stageBigText(name string, bytes int, tok string) {
 	tb.t.Helper()
 	eval[bool](tb, fmt.Sprintf(`(() => {
 		const line = "2026-11-30T06:00:00Z INFO request served path=/api/items status=200 bytes=5120\n";
-		const tok = "Authorization: Bearer " + %s + "\n";
-		const before = Math.floor((2 << 20) / line.length);
-		const after = Math.ceil((%d - before * line.length - tok.length) / line.length);
-		window[%s] = line.repeat(before) + tok + line.repeat(after);
+		const tok = "Authorization: Bearer " + %[1]s + "\n";
+		const before = Math.floor(Math.min(2 << 20, %[2]d / 2) / line.length);
+		const after = Math.ceil((%[2]d - before * line.length - tok.length) / line.length);
+		window[%[3]s] = line.repeat(before) + tok + line.repeat(after);
 		return true;
 	})()`, jsString(tok), bytes, jsString(name)))
 }

@@ -188,17 +188,21 @@ func bearerToken(v string) string {
 // scanLines handles mixed text: headers, curl commands, cookie tables, and a
 // JSON body following them.
 func (ex *extractor) scanLines(text string) {
-	lines := strings.Split(text, "\n")
 	jsonTries := 0
-	offset := 0 // of line in text
-	for i, line := range lines {
-		n := i + 1
-		lineStart := offset
-		offset += len(line) + 1
-		if ex.stopped(lineStart) {
+	// Lines are sliced out of text one at a time: strings.Split of a
+	// 4 MiB paste allocates a slice of every line in one piece of work, and
+	// the rest of the paste from a line on is just text[lineStart:].
+	for n, lineStart := 1, 0; lineStart <= len(text); n++ {
+		line, next := text[lineStart:], len(text)+1
+		if end := strings.IndexByte(line, '\n'); end >= 0 {
+			line, next = line[:end], lineStart+end+1
+		}
+		start := lineStart
+		lineStart = next
+		if ex.stopped(start) {
 			return
 		}
-		ex.base = lineStart
+		ex.base = start
 		if ex.scanLine(line, n) {
 			continue
 		}
@@ -207,11 +211,7 @@ func (ex *extractor) scanLines(text string) {
 		// after headers without going quadratic on a paste of many braces.
 		if (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")) && jsonTries < maxJSONTries {
 			jsonTries++
-			rest := strings.Join(lines[i:], "\n")
-			if ex.stopped(lineStart + PauseEveryBytes) { // the join copied the rest
-				return
-			}
-			err := ex.readJSON(strings.TrimSpace(rest), n, false)
+			err := ex.readJSON(strings.TrimSpace(text[start:]), n, false)
 			if err == nil || ex.err != nil {
 				return
 			}

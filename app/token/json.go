@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind is a JSON value's type, as a developer would name it.
@@ -79,7 +80,11 @@ var ErrJSONTooDeep = errors.New("nested deeper than " + strconv.Itoa(MaxJSONDept
 // the whole document parses.
 func (ex *extractor) readJSON(text string, line int, whole bool) error {
 	var scratch extractor
-	p := jsonParser{s: []byte(text), w: &jsonWalker{ex: &scratch, line: line}}
+	// The parser reads the text where it lies: []byte(text) would copy
+	// megabytes in one piece of work the pause hook cannot cut (about 30 ms
+	// for 4 MiB in the page). Nothing writes to p.s, nor to the members'
+	// Raw slices it hands out (capped, so an append copies).
+	p := jsonParser{s: unsafe.Slice(unsafe.StringData(text), len(text)), w: &jsonWalker{ex: &scratch, line: line}}
 	if ex.pause != nil {
 		p.stop = ex.stoppedAt
 	}
