@@ -18,14 +18,22 @@ import (
 // scrolls and takes input between slices. Go on wasm returns to the event
 // loop only when every goroutine blocks; Yield is that block.
 //
-// Why slices and not a Web Worker: a worker needs a second instance of the
-// app's wasm (about 10 MB to compile and 30 MB of memory again; no shared
-// heap, so the paste would be copied across and the Report serialised back),
-// and the bookmarklet's window and the offline worker cache would have to
-// carry it too. Slicing costs one yield every sliceBudget: measured in
-// Chromium, the 4 MiB analysis of a 10 MiB paste takes about as long sliced
-// as in one piece (the yields are a few per cent of it), and no task it runs
-// is longer than a slice plus the longest unit of work between two pauses.
+// Why slices and not a Web Worker. go-app cannot start in a worker (it
+// takes over document.body), so a worker would need a second wasm binary
+// holding token/ and diagnose/ without go-app: a second download and
+// compile of a few MB (the size budget is 2.2 MB gzip for the page as it
+// is), a second Go heap, the paste copied into the worker (50 MB through
+// postMessage, or encoded on the main thread first: a long task itself)
+// and the Report serialised back; the service worker and the bookmarklet's
+// window would have to carry it too. Slicing costs one yield per
+// sliceBudget: a scheduler.yield round trip is well under a millisecond, so
+// the overhead is the page's own work between slices (painting, the
+// progress bar), which is the point. Measured (./build.sh bench, "big
+// paste"): a 10 MiB paste shows its token after about 1.7 s in 21 slices on
+// a 2-core machine at load 6, with 11 frames painted meanwhile; before, the
+// page was frozen for the whole run. What slicing cannot cut is one piece
+// of work between two pauses, a Go GC cycle (no preemption on wasm), and
+// the render of the result (CardsShownWhole bounds it).
 
 const (
 	// sliceBudget is how long a job works before it yields to the browser:
