@@ -203,3 +203,29 @@ func TestFrozenSecondPasteWins(t *testing.T) {
 		t.Errorf("%d token cards after the second paste; want only the second paste's", len(cards))
 	}
 }
+
+// The most cards one paste makes (64): the first eight are whole, the rest
+// folded until opened, so a page render stays bounded; a folded card opens
+// in place with everything a whole one shows.
+func TestFrozenFoldedCards(t *testing.T) {
+	var paste strings.Builder
+	var last testToken
+	for range 64 {
+		last = newTestToken(t, time.Now())
+		paste.WriteString("Authorization: Bearer " + last.raw + "\n")
+	}
+	tb := openInspector(t)
+	tb.paste(paste.String())
+	tb.waitFor(`#token-63[data-folded]`)
+	if n := eval[int](tb, `document.querySelectorAll("article.token pre.raw").length`); n != 8 {
+		t.Errorf("%d cards rendered whole, want 8", n)
+	}
+	if tb.attr(`#token-63`, "data-form") != "JWS" {
+		t.Error("a folded card lost its data-form")
+	}
+	tb.click(`#token-63 summary`)
+	tb.waitFor(`#token-63 pre.raw`)
+	if got := tb.text(`#token-63`); !strings.Contains(got, last.marker) {
+		t.Error("the opened card does not show its claims")
+	}
+}
