@@ -330,7 +330,7 @@ cmd_bench() {
 	log "browser timings (headless Chromium, median of 5)"
 	# Browser first: it writes the table; the probe benchmark appends to it.
 	local bench
-	for bench in TestBenchBrowser TestBenchProbe TestBenchHosts TestBenchTimeline; do
+	for bench in TestBenchBrowser TestBenchProbe TestBenchHosts TestBenchTimeline TestBenchFrozen; do
 		TOKENSCOPE_BENCH_OUT="$tmp/browser.txt" TOKENSCOPE_JSPAGE="$tmp/jspage/site" go test -tags bench -count=1 -timeout 20m \
 			-run "^${bench}\$" ./e2e >"$tmp/e2e.log" 2>&1 || {
 			cat "$tmp/e2e.log" >&2

@@ -30,6 +30,12 @@ type Options struct {
 	// to Keys; KeyBase64 says an HMAC secret in it is base64.
 	KeyText   string
 	KeyBase64 bool
+	// Pause, when set, is called at bounded intervals of work (every
+	// token.PauseEveryBytes of text scanned, and between tokens) with the
+	// bytes scanned so far of the total analysed; an error it returns stops
+	// the analysis (RunPaused returns it). The page yields to the browser in
+	// it and cancels stale runs through it. Nil: one uninterrupted run.
+	Pause func(scanned, total int) error
 }
 
 // TokenReport is one decoded token with the facts the page shows about it.
@@ -109,26 +115,56 @@ type Report struct {
 	signatures []int
 }
 
-// Run analyses pasted text.
+// Run analyses pasted text. A Pause that fails leaves a partial Report:
+// callers that set one use RunPaused.
 func Run(text string, opts Options) Report {
+	r, _ := RunPaused(text, opts)
+	return r
+}
+
+// RunPaused is Run calling opts.Pause between slices of the work; when the
+// pause returns an error the analysis stops there and RunPaused returns an
+// empty Report and that error.
+func RunPaused(text string, opts Options) (Report, error) {
 	r := Report{Now: opts.Now, Leeway: opts.Leeway, InputBytes: len(text), opts: opts}
-	ex := token.Extract(text)
+	pause := func(int, int) error { return nil }
+	if opts.Pause != nil {
+		pause = opts.Pause
+	}
+	ex, err := token.ExtractPaused(text, token.Pause(opts.Pause))
+	if err != nil {
+		return Report{}, err
+	}
+	done := ex.AnalysedBytes
 	r.Objects = ex.Objects
 	r.readSecrets()
 	for _, c := range ex.Candidates {
+		// A candidate costs a decryption per secret: a pause for each.
+		if err := pause(done, done); err != nil {
+			return Report{}, err
+		}
 		r.addToken(c, -1)
 	}
 	for _, i := range r.signatures {
+		if err := pause(done, done); err != nil {
+			return Report{}, err
+		}
 		r.checkSignature(i)
 	}
+	if err := pause(done, done); err != nil {
+		return Report{}, err
+	}
 	r.checkLog(text[:ex.AnalysedBytes])
+	if err := pause(done, done); err != nil {
+		return Report{}, err
+	}
 	r.checkInput(text, ex)
 	r.checkObjects(ex.Objects)
 	r.checkPastedLineage()
 	r.checkCookieSizes(ex.CookieHeaders)
 	r.sortFindings()
 	r.opts, r.secrets, r.boxKeys, r.signatures = Options{}, nil, nil, nil
-	return r
+	return r, nil
 }
 
 // addToken decodes a candidate, judges it, and descends into tokens nested in

@@ -37,8 +37,18 @@ func (r ChunkRange) Len() int { return r.To - r.From + 1 }
 
 // parseCookieHeader splits `a=1; b=2` (the Cookie request header value).
 func parseCookieHeader(header string) []cookie {
+	return parseCookieHeaderPaused(header, nil)
+}
+
+// parseCookieHeaderPaused is parseCookieHeader asking stop, when not nil,
+// after each cookie whether to stop (a header can be megabytes of cookies);
+// stop is given how many bytes of header were read.
+func parseCookieHeaderPaused(header string, stop func(read int) bool) []cookie {
 	out := make([]cookie, 0, strings.Count(header, ";")+1)
 	for rest, more := header, true; more; {
+		if stop != nil && stop(len(header)-len(rest)) {
+			return out
+		}
 		var part string
 		part, rest, more = strings.Cut(rest, ";")
 		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")

@@ -58,17 +58,23 @@ type CookieHeader struct {
 // Only the first MaxInputBytes are read (see CutInput); AnalysedBytes says
 // how much.
 func Extract(text string) Extraction {
-	var ex extractor
-	cut, _ := CutInput(text)
-	ex.result.InputBytes, ex.result.AnalysedBytes = len(text), len(cut)
-	ex.run(normalizeNewlines(cut))
-	return ex.result
+	ex, _ := ExtractPaused(text, nil)
+	return ex
 }
 
 type extractor struct {
 	result Extraction
 	seen   map[string]bool
 	lower  []byte // scanLine's buffer
+
+	// The pause hook (pace.go): called every PauseEveryBytes of the total
+	// bytes; err is what it returned to stop the extraction.
+	pause            Pause
+	total, nextPause int
+	err              error
+	// base is the offset in the analysed text of the line (or JSON
+	// document) being read, so that pauses inside it report progress.
+	base int
 }
 
 func (ex *extractor) add(value string, src Source) {
@@ -92,7 +98,7 @@ func (ex *extractor) run(text string) {
 		return
 	}
 	unquoted, quoted := stripQuotes(trimmed)
-	if ex.tryJSON(unquoted, 1) {
+	if ex.tryJSON(unquoted, 1) || ex.err != nil {
 		return
 	}
 	if value, repairs, ok := bareToken(unquoted); ok {
@@ -182,10 +188,21 @@ func bearerToken(v string) string {
 // scanLines handles mixed text: headers, curl commands, cookie tables, and a
 // JSON body following them.
 func (ex *extractor) scanLines(text string) {
-	lines := strings.Split(text, "\n")
 	jsonTries := 0
-	for i, line := range lines {
-		n := i + 1
+	// Lines are sliced out of text one at a time: strings.Split of a
+	// 4 MiB paste allocates a slice of every line in one piece of work, and
+	// the rest of the paste from a line on is just text[lineStart:].
+	for n, lineStart := 1, 0; lineStart <= len(text); n++ {
+		line, next := text[lineStart:], len(text)+1
+		if end := strings.IndexByte(line, '\n'); end >= 0 {
+			line, next = line[:end], lineStart+end+1
+		}
+		start := lineStart
+		lineStart = next
+		if ex.stopped(start) {
+			return
+		}
+		ex.base = start
 		if ex.scanLine(line, n) {
 			continue
 		}
@@ -194,9 +211,8 @@ func (ex *extractor) scanLines(text string) {
 		// after headers without going quadratic on a paste of many braces.
 		if (strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[")) && jsonTries < maxJSONTries {
 			jsonTries++
-			rest := strings.Join(lines[i:], "\n")
-			err := ex.readJSON(strings.TrimSpace(rest), n, false)
-			if err == nil {
+			err := ex.readJSON(strings.TrimSpace(text[start:]), n, false)
+			if err == nil || ex.err != nil {
 				return
 			}
 			ex.noteJSONError(err)
@@ -221,7 +237,7 @@ func (ex *extractor) scanLine(line string, n int) bool {
 	for _, name := range []string{"cookie:", "-b ", "--cookie "} {
 		if v, ok := headerValue(line, lower, name); ok {
 			v = cookieValue(v)
-			cookies := parseCookieHeader(v)
+			cookies := parseCookieHeaderPaused(v, ex.stoppedAt)
 			ex.measure(OriginCookie, n, v, cookies)
 			ex.addCookies(cookies, OriginCookie, n)
 			return true
@@ -241,7 +257,7 @@ func (ex *extractor) scanLine(line string, n int) bool {
 	}
 	if looksLikeCookieList(line) {
 		v := strings.TrimSpace(line)
-		cookies := parseCookieHeader(v)
+		cookies := parseCookieHeaderPaused(v, ex.stoppedAt)
 		ex.measure(OriginCookie, n, v, cookies)
 		ex.addCookies(cookies, OriginCookie, n)
 		return true

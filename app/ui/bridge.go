@@ -56,6 +56,7 @@ func (in *Inspector) loadBridgeKey() {
 // OnMount keeps what was typed before the app ran, and connects to the
 // bookmarklet's bridge when the page was opened by it.
 func (in *Inspector) OnMount(ctx app.Context) {
+	in.analysis.Attach(ctx) // from now on analyses run off the UI goroutine
 	in.takeEarlyInput()
 	if in.env.ConnectBridge == nil {
 		return

@@ -34,9 +34,17 @@ type Inspector struct {
 	generation int
 	exportOpen bool
 	status     string
+	// analysis runs the analyses (analysis.go): off the UI goroutine in the
+	// page, at once in tests.
+	analysis runner
+	// analysisStatus is the last thing the analysis wrote into status.
+	analysisStatus string
 	// took is the wall time of the last analysis (the real clock, not Env.Now,
-	// which tests pin).
-	took time.Duration
+	// which tests pin); it was cut into slices by yields, which waited
+	// yielded in all for the page's own work.
+	took                  time.Duration
+	yields                int
+	yielded, longestSlice time.Duration
 	// analyses counts analyses run, shown as #findings' data-analyses so the
 	// browser tests can tell a debounced burst of keystrokes from one
 	// analysis per keystroke.
@@ -65,6 +73,7 @@ func NewInspector(env Env) *Inspector {
 		env.Zone = FixedZone{ZoneName: "UTC", Loc: time.UTC}
 	}
 	in := &Inspector{env: env}
+	in.analysis.yield = env.Yield
 	in.loadBridgeKey()
 	return in
 }
@@ -95,31 +104,79 @@ func (in *Inspector) Report() diagnose.Report { return in.report }
 // after a big paste (PasteText only takes the text).
 func (in *Inspector) Analyse() { in.analyse() }
 
-func (in *Inspector) analyse() {
-	start := time.Now()
-	in.report = diagnose.Run(in.analysisText(), diagnose.Options{
+func (in *Inspector) analyse() { in.analyseThen(nil) }
+
+// analyseThen starts an analysis of the current input with the current
+// settings, superseding any still running, and calls then (if not nil) once
+// its report is shown. In the page it runs off the UI goroutine, in slices
+// (analysis.go); a superseded or cancelled run shows nothing.
+func (in *Inspector) analyseThen(then func()) {
+	text := in.analysisText()
+	opts := in.analysisOptions()
+	in.analysis.Start(func(p *Pacer) (func(), error) {
+		start := time.Now()
+		opts.Pause = p.Pause
+		report, err := diagnose.RunPaused(text, opts)
+		if err != nil {
+			return nil, err
+		}
+		took := time.Since(start)
+		return func() {
+			in.showReport(report, len(text), took, p)
+			if then != nil {
+				then()
+			}
+		}, nil
+	})
+}
+
+// analysisOptions are the current settings, secrets and keys, read on the
+// UI goroutine before a run starts (the run must not read the Inspector).
+func (in *Inspector) analysisOptions() diagnose.Options {
+	return diagnose.Options{
 		Now:           in.env.Now(),
 		Leeway:        in.leeway,
 		SecretText:    in.secrets.text,
 		SessionCookie: in.secrets.cookieName,
 		KeyText:       in.secrets.keyText,
 		KeyBase64:     in.secrets.keyBase64,
-	})
-	in.took = time.Since(start)
+	}
+}
+
+// showReport makes report the page's: the probe's and the bridge's
+// findings join it.
+func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took time.Duration, p *Pacer) {
+	in.report = report
+	in.took = took
+	in.yields, in.yielded, in.longestSlice = p.Slices()
 	in.analyses++
 	in.report.AddFindings(in.probe.findings...)
 	in.report.AddFindings(in.host.findings...)
 	in.timelineIntoReport()
-	in.analysed = in.input != "" || len(in.host.findings) > 0 || len(in.probe.findings) > 0 || in.har.loaded()
+	in.analysed = inputBytes > 0 || len(in.host.findings) > 0 || len(in.probe.findings) > 0 || in.har.loaded()
+	msg := ""
 	if in.env.ShowTiming && in.analysed {
-		in.status = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", len(in.input), float64(in.took.Microseconds())/1000)
+		msg = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", inputBytes, float64(took.Microseconds())/1000)
+		if in.yields > 0 {
+			msg += fmt.Sprintf(" The page ran %d times in between (%.0f ms of it); the longest slice of analysis took %.0f ms.", in.yields, float64(in.yielded.Microseconds())/1000, float64(in.longestSlice.Microseconds())/1000)
+		}
 	}
+	in.setAnalysisStatus(msg)
 }
 
 // onInput analyses what the box holds. Typing after a big paste replaces the
 // held text with the box's own (the summary says so).
 func (in *Inspector) onInput(ctx app.Context, e app.Event) {
-	text := ctx.JSSrc().Get("value").String()
+	value := jsString(ctx.JSSrc().Get("value"))
+	if units := value.Length(); units >= PasteInMemoryBytes {
+		// Set by a script, an undo or a drop the page did not see: the box
+		// holds megabytes. Hold them instead before the browser lays them
+		// out (it does so only when the event has returned).
+		in.generation++
+		in.pasteBig(ctx.JSSrc(), value, units)
+		return
+	}
+	text := value.Call("toString").String()
 	jump := len(text) - len(in.input)
 	if in.held != nil {
 		in.held = nil
@@ -171,8 +228,10 @@ func (in *Inspector) onLeeway(ctx app.Context, e app.Event) {
 }
 
 func (in *Inspector) onRecheck(ctx app.Context, e app.Event) {
-	in.analyse()
-	in.status = "Re-checked at " + diagnose.UTC(in.report.Now)
+	in.analyseThen(func() {
+		in.status = "Re-checked at " + diagnose.UTC(in.report.Now)
+		in.analysisStatus = in.status
+	})
 }
 
 func (in *Inspector) onToggleExport(ctx app.Context, e app.Event) {
@@ -218,6 +277,7 @@ func (in *Inspector) Render() app.UI {
 					in.renderProbe(),
 				),
 				app.Div().Class("col-results").Aria("label", "Results").Body(
+					app.If(in.progressShown(), func() app.UI { return in.renderProgress() }),
 					app.If(in.analysed, func() app.UI { return in.renderVerdict() }),
 					app.P().ID("status").Class("status").Aria("live", "polite").Text(in.status),
 					app.If(in.analysed, func() app.UI { return in.renderResults() }),
@@ -249,7 +309,8 @@ func (in *Inspector) renderPaste() app.UI {
 			Placeholder("eyJhbGciOi…   or   Cookie: next-auth.session-token=…   or   a JSON body").
 			Aria("describedby", "input-help").
 			OnInput(in.onInput).
-			OnPaste(in.onPaste),
+			OnPaste(in.onPaste).
+			OnDrop(in.onTextDrop),
 		app.If(in.held != nil, func() app.UI { return in.renderHeldPaste() }),
 		app.P().ID("input-help").Class("help").Text("Analysed as you type. Accepts raw JWTs (quoted or wrapped), Bearer headers, Cookie headers with chunked session cookies, DevTools cookie rows, /api/auth/session and Django login JSON, URLs with tokens, server logs and HAR files."),
 		in.renderFileInput(),

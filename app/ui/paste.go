@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -26,6 +28,9 @@ type heldPaste struct {
 	bytes    int // the whole paste
 	preview  int // bytes shown in the box
 	analysed int // bytes analysed (token.MaxInputBytes at most)
+	// reading is set while the run copies the paste out of the browser
+	// (pasteBig): its size is not known yet.
+	reading bool
 }
 
 // PasteText handles a paste of text into the box the way the page does and
@@ -68,6 +73,9 @@ func (in *Inspector) ClearInput() {
 
 // summary is the line under the box while a big paste is held.
 func (h heldPaste) summary() string {
+	if h.reading {
+		return "Reading the pasted text; showing the first " + diagnose.ByteSize(h.preview) + ". Typing in the box replaces the pasted text with what the box shows."
+	}
 	s := "Pasted " + diagnose.ByteSize(h.bytes) + "; showing the first " + diagnose.ByteSize(h.preview) + "; "
 	if h.analysed < h.bytes {
 		s += "analysed the first " + diagnose.ByteSize(h.analysed) + "."
@@ -77,15 +85,53 @@ func (h heldPaste) summary() string {
 	return s + " Typing in the box replaces the pasted text with what the box shows."
 }
 
+// pasteReadUnits is how much of a big paste (in UTF-16 code units, the JS
+// string's length) is copied into Go at a time: a millisecond or two, so
+// that reading a 50 MB paste is many short slices, not one long task.
+const pasteReadUnits = 64 << 10
+
 // onPaste takes a big paste out of the browser's hands before it reaches the
 // box. go-app runs the handler before the event returns to the browser, so
-// preventDefault still applies.
+// preventDefault still applies. The clipboard's text stays a JS string: only
+// its length and the preview are read here; the rest is copied into Go in
+// slices by the analysis run (pasteBig).
 func (in *Inspector) onPaste(ctx app.Context, e app.Event) {
 	data := e.Get("clipboardData")
 	if !data.Truthy() {
 		return
 	}
-	box, handled := in.PasteText(data.Call("getData", "text/plain").String())
+	in.takeText(ctx, e, jsString(data.Call("getData", "text/plain")))
+}
+
+// onTextDrop takes a big text dropped on the box, as onPaste does for a paste:
+// the browser would otherwise lay it out in the box. Dropped files are not
+// text and are left alone.
+func (in *Inspector) onTextDrop(ctx app.Context, e app.Event) {
+	data := e.Get("dataTransfer")
+	if !data.Truthy() {
+		return
+	}
+	text := jsString(data.Call("getData", "text/plain"))
+	if text.Length() < PasteInMemoryBytes && in.held == nil {
+		return // small: the browser inserts it where it was dropped
+	}
+	in.takeText(ctx, e, text)
+}
+
+// takeText handles a text arriving in the box (a paste or a drop; a String
+// object, see jsString): small ones are left to the browser; big ones are
+// held (pasteBig).
+func (in *Inspector) takeText(ctx app.Context, e app.Event, text app.Value) {
+	units := text.Length()
+	if units >= PasteInMemoryBytes {
+		e.PreventDefault()
+		in.generation++
+		in.pasteBig(ctx.JSSrc(), text, units)
+		return
+	}
+	// Under PasteInMemoryBytes code units: at most three times as many
+	// bytes, quick to copy.
+	box, handled := in.PasteText(text.Call("toString").String())
 	if !handled {
 		return
 	}
@@ -97,18 +143,91 @@ func (in *Inspector) onPaste(ctx app.Context, e app.Event) {
 		return
 	}
 	in.generation++
-	gen := in.generation
-	in.status = "Analysing the paste…"
-	// The analysis runs in a task of its own, after the box and the summary
-	// are painted, so no single task holds the page for both.
-	ctx.After(time.Millisecond, func(ctx app.Context) {
-		if gen == in.generation {
-			in.analyse()
-			if !in.env.ShowTiming {
-				in.status = ""
+	in.setAnalysisStatus("Analysing the paste…")
+	in.analyse()
+}
+
+// pasteBig holds a text of units UTF-16 code units (a String object; at least
+// PasteInMemoryBytes bytes): the box shows a preview at once, and one run
+// copies the text into Go in slices and analyses it. Typing, another paste or
+// the cancel button supersede the run wherever it is.
+func (in *Inspector) pasteBig(box, text app.Value, units int) {
+	preview, _ := token.CutAt(text.Call("substring", 0, PastePreviewBytes).String(), PastePreviewBytes)
+	box.Set("value", preview)
+	in.resetView()
+	// Until the run has read it all, the input is what the box shows.
+	in.input = preview
+	in.held = &heldPaste{preview: len(preview), reading: true}
+	in.setAnalysisStatus("Reading the paste…")
+	opts := in.analysisOptions()
+	in.analysis.Start(func(p *Pacer) (func(), error) {
+		start := time.Now()
+		// Let the paste event's task end with the preview painted: the
+		// goroutine would otherwise start its first slice inside it.
+		if err := p.Yield(); err != nil {
+			return nil, err
+		}
+		p.SetPhase("Reading the paste")
+		whole, err := readJSString(text, units, p)
+		if err != nil {
+			return nil, err
+		}
+		p.SetPhase("Analysing")
+		opts.Pause = p.Pause
+		report, err := diagnose.RunPaused(whole, opts)
+		if err != nil {
+			return nil, err
+		}
+		took := time.Since(start)
+		analysed, _ := token.CutInput(whole)
+		held := &heldPaste{bytes: len(whole), preview: len(preview), analysed: len(analysed)}
+		return func() {
+			in.input, in.held = whole, held
+			in.showReport(report, len(whole), took, p)
+		}, nil
+	})
+}
+
+// jsString wraps a JS string in a String object: syscall/js reads
+// properties and calls methods of objects only. The wrapper shares the
+// string's characters, it copies nothing. Anything else becomes "".
+func jsString(s app.Value) app.Value {
+	if s.Type() != app.TypeString {
+		return app.Window().Get("String").New("")
+	}
+	return app.Window().Get("String").New(s)
+}
+
+// readJSString copies a String object of units UTF-16 code units into Go,
+// pasteReadUnits at a time, pausing between slices. Each slice is encoded
+// to UTF-8 by the browser (TextEncoder.encodeInto) into one scratch array
+// and copied straight into one Go buffer: reading 50 MB leaves no garbage
+// behind for the Go collector (js.Value.String allocates twice per call).
+// A slice never ends between the two halves of a surrogate pair.
+func readJSString(text app.Value, units int, p *Pacer) (string, error) {
+	encoder := app.Window().Get("TextEncoder").New()
+	// UTF-8 needs at most three bytes for one UTF-16 code unit.
+	scratch := app.Window().Get("Uint8Array").New(3 * pasteReadUnits)
+	buf := make([]byte, 0, units) // exact for ASCII; grown otherwise
+	for at := 0; at < units; {
+		end := min(at+pasteReadUnits, units)
+		if end < units {
+			if c := text.Call("charCodeAt", end-1).Int(); c >= 0xD800 && c <= 0xDBFF {
+				end--
 			}
 		}
-	})
+		n := encoder.Call("encodeInto", text.Call("substring", at, end), scratch).Get("written").Int()
+		start := len(buf)
+		buf = slices.Grow(buf, n)[:start+n]
+		app.CopyBytesToGo(buf[start:], scratch.Call("subarray", 0, n))
+		at = end
+		if err := p.Pause(at, units); err != nil {
+			return "", err
+		}
+	}
+	// buf is never written again: the string shares it instead of copying
+	// megabytes in one piece of work.
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
 }
 
 func (in *Inspector) onClearInput(ctx app.Context, e app.Event) {
@@ -123,6 +242,7 @@ func (in *Inspector) onClearInput(ctx app.Context, e app.Event) {
 
 func (in *Inspector) renderHeldPaste() app.UI {
 	return app.P().ID("paste-summary").Class("paste-summary").
+		DataSet("reading", in.held.reading).
 		DataSet("bytes", in.held.bytes).
 		DataSet("analysed-bytes", in.held.analysed).
 		Body(
