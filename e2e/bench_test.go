@@ -106,7 +106,10 @@ const benchLoadJS = `(() => {
 	const r = window.__tsBench = {ready: 0, shown: 0};
 	// While the HTML is still parsing, the loader may not be in the DOM yet:
 	// only a parsed document without it means the app runs.
-	const ready = () => document.readyState !== "loading" && document.querySelector("textarea#input") && !document.getElementById("app-wasm-loader");
+	// tokenscope: the mounted app marks #inspector data-app="running" (the
+	// prerendered page says "prerendered"); the JS page has no #inspector.
+	const mounted = () => { const i = document.getElementById("inspector"); return !i || i.dataset.app === "running"; };
+	const ready = () => document.readyState !== "loading" && document.querySelector("textarea#input") && !document.getElementById("app-wasm-loader") && mounted();
 	let obs;
 	const check = () => {
 		if (!r.ready && ready()) {

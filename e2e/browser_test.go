@@ -104,9 +104,11 @@ func (tb *tab) waitJS(what, predicate string, timeout time.Duration) {
 	}
 }
 
-// appReady is true once go-app has taken over the page: the prerendered HTML
-// already has textarea#input, so the loader being gone is what counts.
-const appReady = `!!document.querySelector("textarea#input") && !document.getElementById("app-wasm-loader")`
+// appReady is true once go-app has mounted the page: the prerendered HTML
+// already has textarea#input, and the loader leaves before the mount is
+// certain, so #inspector's data-app="running" (only the wasm app renders
+// it) is what counts.
+const appReady = `document.querySelector('#inspector[data-app="running"] textarea#input') !== null && !document.getElementById("app-wasm-loader")`
 
 // open navigates to url and waits until the wasm app runs.
 func (tb *tab) open(url string) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"sync/atomic"
@@ -71,6 +72,10 @@ type runner struct {
 	active *Pacer
 	// runs counts the runs started.
 	runs int
+	// slice is how long a run works between yields; zero is sliceBudget.
+	// Tests set it to a nanosecond so a run yields at its first pause,
+	// whatever the machine's speed.
+	slice time.Duration
 }
 
 // Pacer is one run's pause hook and its progress. The job's goroutine calls
@@ -79,6 +84,7 @@ type Pacer struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	yield  func(context.Context) error
+	slice  time.Duration // the runner's slice budget
 	// show asks the UI goroutine to render the progress (nil when the run
 	// is synchronous).
 	show func()
@@ -109,7 +115,7 @@ func (r *runner) Start(job Job) {
 	r.runs++
 	ctx, cancel := context.WithCancel(context.Background())
 	now := time.Now()
-	p := &Pacer{ctx: ctx, cancel: cancel, started: now, lastYield: now}
+	p := &Pacer{ctx: ctx, cancel: cancel, started: now, lastYield: now, slice: cmp.Or(r.slice, sliceBudget)}
 	p.SetPhase("Analysing")
 	if !r.attached || r.yield == nil {
 		publish, err := job(p)
@@ -178,7 +184,7 @@ func (p *Pacer) Pause(done, total int) error {
 		return nil
 	}
 	now := time.Now()
-	if now.Sub(p.lastYield) < sliceBudget {
+	if now.Sub(p.lastYield) < p.slice {
 		return nil
 	}
 	if now.Sub(p.started) >= progressDelay && now.Sub(p.lastShown) >= progressEvery {

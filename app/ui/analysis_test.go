@@ -28,6 +28,11 @@ func (y *blockingYield) yield(ctx context.Context) error {
 // mounted is an inspector mounted in go-app's test engine with a Yield, so
 // that analyses run as in the page: in a goroutine, published by a dispatch.
 func mounted(t *testing.T, now time.Time, y *blockingYield) (*ui.Inspector, app.TestEngine) {
+	return mountedSliced(t, now, y, 0)
+}
+
+// mountedSliced is mounted with the runner's slice budget set to slice.
+func mountedSliced(t *testing.T, now time.Time, y *blockingYield, slice time.Duration) (*ui.Inspector, app.TestEngine) {
 	t.Helper()
 	in := ui.NewInspector(ui.Env{
 		Now:   func() time.Time { return now },
@@ -35,7 +40,7 @@ func mounted(t *testing.T, now time.Time, y *blockingYield) (*ui.Inspector, app.
 		Yield: y.yield,
 	})
 	e := app.NewTestEngine()
-	if err := e.Load(&ui.AnalysisHost{In: in}); err != nil {
+	if err := e.Load(&ui.AnalysisHost{In: in, Slice: slice}); err != nil {
 		t.Fatalf("loading the inspector: %v", err)
 	}
 	e.ConsumeAll() // OnPreRender attaches the runner
@@ -72,7 +77,9 @@ func TestAnalysisSupersededRunNeverPublishes(t *testing.T) {
 func TestAnalysisCancel(t *testing.T) {
 	_, now := vectors(t)
 	y := &blockingYield{}
-	in, e := mounted(t, now, y)
+	// A nanosecond's slice: the run parks at its first pause however fast
+	// the machine is (with 30 ms a quick run could finish unparked).
+	in, e := mountedSliced(t, now, y, time.Nanosecond)
 
 	in.SetInput(slowInput(t))
 	// Wait until the run is parked in a yield: it is surely in flight.

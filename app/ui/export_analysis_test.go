@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // AnalysisHost mounts an Inspector in go-app's test engine and attaches its
 // analysis runner, as OnMount does in the browser (go-app calls OnMount only
@@ -8,10 +12,16 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 type AnalysisHost struct {
 	app.Compo
 	In *Inspector
+	// Slice, when set, replaces the runner's slice budget: a nanosecond
+	// makes a run yield at its first pause on any machine.
+	Slice time.Duration
 }
 
 // OnPreRender attaches the inspector's runner to the test engine.
-func (h *AnalysisHost) OnPreRender(ctx app.Context) { h.In.analysis.Attach(ctx) }
+func (h *AnalysisHost) OnPreRender(ctx app.Context) {
+	h.In.analysis.slice = h.Slice
+	h.In.analysis.Attach(ctx)
+}
 
 // Render implements app.Composer.
 func (h *AnalysisHost) Render() app.UI { return h.In }

@@ -261,7 +261,7 @@ func (in *Inspector) copyText(what, text string) app.EventHandler {
 // dissolve (CSS display: contents) and the verdict is ordered right after
 // the paste box.
 func (in *Inspector) Render() app.UI {
-	return app.Div().ID("inspector").
+	return app.Div().ID("inspector").DataSet("app", mountState()).
 		OnDragEnter(in.onDragOver).
 		OnDragOver(in.onDragOver).
 		OnDragLeave(in.onDragLeave).
@@ -287,6 +287,17 @@ func (in *Inspector) Render() app.UI {
 			renderFooter(),
 			in.renderDropTarget(),
 		)
+}
+
+// mountState is #inspector's data-app: "running" once the wasm app has
+// rendered the page, "prerendered" in the static HTML it replaces. Tests
+// and the bench wait on it: the loader leaving the page does not mean the
+// app has mounted yet.
+func mountState() string {
+	if app.IsClient {
+		return "running"
+	}
+	return "prerendered"
 }
 
 func (in *Inspector) renderHeader() app.UI {
