@@ -427,7 +427,19 @@ func TestTimelineNewFileCancels(t *testing.T) {
 	tb := openInspector(t)
 	tb.typeInto("textarea#secret", large.Secret)
 	tb.upload(harPath(t, large))
-	tb.waitFor("progress#timeline-progress")
+	// A MutationObserver, not a poll: while the run yields with
+	// scheduler.yield its continuations go before the page's timers, so a
+	// setTimeout poll may first run when the analysis is over. The change
+	// event of the next upload comes through DevTools and lands mid-run.
+	if !eval[bool](tb, `new Promise((ok) => {
+		const seen = () => !!document.querySelector("progress#timeline-progress");
+		if (seen()) return ok(true);
+		const o = new MutationObserver(() => { if (seen()) { o.disconnect(); ok(true); } });
+		o.observe(document.body, {subtree: true, childList: true});
+		setTimeout(() => ok(seen()), 30000);
+	})`) {
+		t.Fatal("the 20 MB HAR's run never showed its progress")
+	}
 	tb.upload(harPath(t, healthy))
 	tb.waitTimeline(healthy.File, 60*time.Second)
 	time.Sleep(time.Second) // a stale run that was not cancelled would land meanwhile
