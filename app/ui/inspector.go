@@ -157,11 +157,24 @@ func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took tim
 	msg := ""
 	if in.env.ShowTiming && in.analysed {
 		msg = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", inputBytes, float64(took.Microseconds())/1000)
-		if in.yields > 0 {
-			msg += fmt.Sprintf(" The page ran %d times in between (%.0f ms of it); the longest slice of analysis took %.0f ms.", in.yields, float64(in.yielded.Microseconds())/1000, float64(in.longestSlice.Microseconds())/1000)
+		// Slices are worth a word only for an analysis long enough to show
+		// its progress; a short one yields at most once or twice.
+		if in.yields > 0 && took >= progressDelay {
+			msg += fmt.Sprintf(" The page ran %s in between (%.0f ms of it); the longest slice of analysis took %.0f ms.", times(in.yields), float64(in.yielded.Microseconds())/1000, float64(in.longestSlice.Microseconds())/1000)
 		}
 	}
 	in.setAnalysisStatus(msg)
+}
+
+// times is "once", "twice" or "N times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return strconv.Itoa(n) + " times"
 }
 
 // onInput analyses what the box holds. Typing after a big paste replaces the
