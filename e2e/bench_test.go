@@ -107,8 +107,10 @@ const benchLoadJS = `(() => {
 	// While the HTML is still parsing, the loader may not be in the DOM yet:
 	// only a parsed document without it means the app runs.
 	// tokenscope: the mounted app marks #inspector data-app="running" (the
-	// prerendered page says "prerendered"); the JS page has no #inspector.
-	const mounted = () => { const i = document.getElementById("inspector"); return !i || i.dataset.app === "running"; };
+	// prerendered page says "prerendered"); the JS page has no #inspector,
+	// and an older build (TOKENSCOPE_BENCH_SITE, for a before/after) no
+	// data-app: for those a parsed page without the loader has to do.
+	const mounted = () => { const i = document.getElementById("inspector"); return !i || !("app" in i.dataset) || i.dataset.app === "running"; };
 	const ready = () => document.readyState !== "loading" && document.querySelector("textarea#input") && !document.getElementById("app-wasm-loader") && mounted();
 	let obs;
 	const check = () => {
