@@ -12,6 +12,20 @@ import (
 	"tokenscope/app/diagnose"
 )
 
+// analysisStats measure the last analysis shown.
+type analysisStats struct {
+	// took is its wall time (the real clock, not Env.Now, which tests pin);
+	// it was cut into slices by yields, which waited yielded in all for the
+	// page's own work.
+	took                  time.Duration
+	yields                int
+	yielded, longestSlice time.Duration
+	// count is how many analyses ran, shown as #findings' data-analyses so
+	// the browser tests can tell a debounced burst of keystrokes from one
+	// analysis per keystroke.
+	count int
+}
+
 // Long work (the analysis of a big paste, a HAR's timeline) runs off the UI
 // goroutine, in slices: the job calls a pause at bounded intervals of work
 // (diagnose.Options.Pause), and the pause hands the event loop back to the
@@ -258,8 +272,8 @@ func (in *Inspector) CancelAnalysis() {
 	if !in.analysis.Cancel() {
 		return
 	}
-	if in.held != nil && in.held.reading {
-		in.held = nil // the box's preview is all that was read
+	if in.paste.held != nil && in.paste.held.reading {
+		in.paste.held = nil // the box's preview is all that was read
 	}
 	// The findings shown are of an older paste: drop them rather than let
 	// them pass for this one's.

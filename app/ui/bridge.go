@@ -142,7 +142,7 @@ func (in *Inspector) applyBridge(b bridge.Bridge, err error) {
 	in.env.Transport = b
 	in.env.PageURL = b.Origin() + "/" // mixed content is judged for the host page
 	in.host.findings = bridge.HostFindings(b.Origin(), b.Host())
-	in.input = bridge.HostText(b.Host())
+	in.paste.text = bridge.HostText(b.Host())
 	in.analyse()
 }
 
@@ -190,7 +190,7 @@ func (in *Inspector) onReadSession(ctx app.Context, e app.Event) {
 				in.status = "Reading /api/auth/session failed: " + err.Error()
 				return
 			}
-			in.input = strings.TrimRight(in.input, "\n") + "\n" + body + "\n"
+			in.paste.text = strings.TrimRight(in.paste.text, "\n") + "\n" + body + "\n"
 			in.showInput()
 			in.status = ""
 			in.analyse() // may set the timing status: say what was read first

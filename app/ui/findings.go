@@ -14,9 +14,9 @@ func (in *Inspector) renderFindings() app.UI {
 	r := in.report
 	s := app.Section().ID("findings").Aria("labelledby", "findings-title")
 	if in.env.ShowTiming {
-		s = s.DataSet("analysis-us", in.took.Microseconds()).DataSet("analyses", in.analyses).
-			DataSet("yields", in.yields).DataSet("yielded-us", in.yielded.Microseconds()).
-			DataSet("longest-slice-us", in.longestSlice.Microseconds())
+		s = s.DataSet("analysis-us", in.stats.took.Microseconds()).DataSet("analyses", in.stats.count).
+			DataSet("yields", in.stats.yields).DataSet("yielded-us", in.stats.yielded.Microseconds()).
+			DataSet("longest-slice-us", in.stats.longestSlice.Microseconds())
 	}
 	return s.Body(
 		app.H2().ID("findings-title").Text(findingsTitle(r)),

@@ -24,14 +24,11 @@ type Inspector struct {
 	app.Compo
 	env Env
 
-	input string
-	// held is set while a big paste is kept in memory instead of in the box
-	// (paste.go); input then holds its text.
-	held       *heldPaste
+	// paste is the paste box's text and view (paste.go).
+	paste      pasteBox
 	leeway     time.Duration
 	report     diagnose.Report
 	analysed   bool
-	generation int
 	exportOpen bool
 	status     string
 	// analysis runs the analyses (analysis.go): off the UI goroutine in the
@@ -39,19 +36,8 @@ type Inspector struct {
 	analysis runner
 	// analysisStatus is the last thing the analysis wrote into status.
 	analysisStatus string
-	// took is the wall time of the last analysis (the real clock, not Env.Now,
-	// which tests pin); it was cut into slices by yields, which waited
-	// yielded in all for the page's own work.
-	took                  time.Duration
-	yields                int
-	yielded, longestSlice time.Duration
-	// analyses counts analyses run, shown as #findings' data-analyses so the
-	// browser tests can tell a debounced burst of keystrokes from one
-	// analysis per keystroke.
-	analyses int
-	// expanded lists the member tables shown whole ("show all N claims"),
-	// by table id; cleared when the paste changes.
-	expanded map[string]bool
+	// stats measure the last analysis, for the status line and the bench.
+	stats analysisStats
 
 	// Each panel keeps its own state: the secrets box (secrets.go), the
 	// refresh probe (probe.go), the bookmarklet's bridge (bridge.go).
@@ -82,14 +68,14 @@ func NewInspector(env Env) *Inspector {
 // golden tests share this path.
 func (in *Inspector) SetInput(text string) {
 	in.resetView()
-	in.held = nil
-	in.input = text
+	in.paste.held = nil
+	in.paste.text = text
 	in.routePastedHAR(app.Context{}, false)
 	in.analyse()
 }
 
 // resetView forgets what was expanded for the previous paste.
-func (in *Inspector) resetView() { in.expanded = nil }
+func (in *Inspector) resetView() { in.paste.expanded = nil }
 
 // SetLeeway changes the clock tolerance and re-analyses.
 func (in *Inspector) SetLeeway(d time.Duration) {
@@ -147,9 +133,9 @@ func (in *Inspector) analysisOptions() diagnose.Options {
 // findings join it.
 func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took time.Duration, p *Pacer) {
 	in.report = report
-	in.took = took
-	in.yields, in.yielded, in.longestSlice = p.Slices()
-	in.analyses++
+	in.stats.took = took
+	in.stats.yields, in.stats.yielded, in.stats.longestSlice = p.Slices()
+	in.stats.count++
 	in.report.AddFindings(in.probe.findings...)
 	in.report.AddFindings(in.host.findings...)
 	in.timelineIntoReport()
@@ -159,8 +145,8 @@ func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took tim
 		msg = fmt.Sprintf("Analysed %d bytes in %.2f ms, locally.", inputBytes, float64(took.Microseconds())/1000)
 		// Slices are worth a word only for an analysis long enough to show
 		// its progress; a short one yields at most once or twice.
-		if in.yields > 0 && took >= progressDelay {
-			msg += fmt.Sprintf(" The page ran %s in between (%.0f ms of it); the longest slice of analysis took %.0f ms.", times(in.yields), float64(in.yielded.Microseconds())/1000, float64(in.longestSlice.Microseconds())/1000)
+		if in.stats.yields > 0 && took >= progressDelay {
+			msg += fmt.Sprintf(" The page ran %s in between (%.0f ms of it); the longest slice of analysis took %.0f ms.", times(in.stats.yields), float64(in.stats.yielded.Microseconds())/1000, float64(in.stats.longestSlice.Microseconds())/1000)
 		}
 	}
 	in.setAnalysisStatus(msg)
@@ -185,27 +171,27 @@ func (in *Inspector) onInput(ctx app.Context, e app.Event) {
 		// Set by a script, an undo or a drop the page did not see: the box
 		// holds megabytes. Hold them instead before the browser lays them
 		// out (it does so only when the event has returned).
-		in.generation++
+		in.paste.generation++
 		in.pasteBig(ctx.JSSrc(), value, units)
 		return
 	}
 	text := value.Call("toString").String()
-	jump := len(text) - len(in.input)
-	if in.held != nil {
-		in.held = nil
+	jump := len(text) - len(in.paste.text)
+	if in.paste.held != nil {
+		in.paste.held = nil
 		jump = len(text) // a new text altogether: analyse at once
 	}
 	if jump != 0 {
 		in.resetView()
 	}
-	in.input = text
+	in.paste.text = text
 	if in.routePastedHAR(ctx, true) {
-		in.generation++
+		in.paste.generation++
 		in.analyse()
 		return
 	}
 	if jump > pasteJump || jump < -pasteJump {
-		in.generation++
+		in.paste.generation++
 		in.analyse()
 		return
 	}
@@ -217,10 +203,10 @@ func (in *Inspector) onInput(ctx app.Context, e app.Event) {
 // so a burst of keystrokes costs one analysis, not one HKDF and decryption
 // per character.
 func (in *Inspector) analyseSoon(ctx app.Context) {
-	in.generation++
-	gen := in.generation
+	in.paste.generation++
+	gen := in.paste.generation
 	ctx.After(debounce, func(ctx app.Context) {
-		if gen == in.generation {
+		if gen == in.paste.generation {
 			in.analyse()
 		}
 	})
@@ -228,7 +214,7 @@ func (in *Inspector) analyseSoon(ctx app.Context) {
 
 // analyseNow runs a pending analysis at once (a field was committed).
 func (in *Inspector) analyseNow(ctx app.Context, e app.Event) {
-	in.generation++
+	in.paste.generation++
 	in.analyse()
 }
 
@@ -335,7 +321,7 @@ func (in *Inspector) renderPaste() app.UI {
 			OnInput(in.onInput).
 			OnPaste(in.onPaste).
 			OnDrop(in.onTextDrop),
-		app.If(in.held != nil, func() app.UI { return in.renderHeldPaste() }),
+		app.If(in.paste.held != nil, func() app.UI { return in.renderHeldPaste() }),
 		app.P().ID("input-help").Class("help").Text("Analysed as you type. Accepts raw JWTs (quoted or wrapped), Bearer headers, Cookie headers with chunked session cookies, DevTools cookie rows, /api/auth/session and Django login JSON, URLs with tokens, server logs and HAR files."),
 		in.renderFileInput(),
 	)

@@ -25,7 +25,7 @@ func (in *Inspector) takeEarlyInput() {
 		setFieldValue("secret", early.Secrets)
 	}
 	if early.Input != "" {
-		in.input = early.Input
+		in.paste.text = early.Input
 	}
 	in.analyse()
 	in.showInput()

@@ -11,6 +11,21 @@ import (
 	"tokenscope/app/token"
 )
 
+// pasteBox is the paste box's state.
+type pasteBox struct {
+	// text is what is analysed: the box's value, or a big paste kept in
+	// memory instead of in the box.
+	text string
+	// held is set while a big paste is kept in memory (text holds it).
+	held *heldPaste
+	// expanded lists the member tables shown whole ("show all N claims"),
+	// by table id; cleared when the paste changes.
+	expanded map[string]bool
+	// generation counts edits, so a debounced analysis of an older text
+	// does not run.
+	generation int
+}
+
 // A big paste is kept out of the paste box. Chromium spends seconds laying
 // out a textarea holding megabytes (a bare page with only a textarea does
 // the same), so the page handles such a paste itself: it keeps the text in
@@ -39,32 +54,32 @@ type heldPaste struct {
 // unless a big paste is held: a new paste then replaces it, since the box
 // shows only a preview of what it would be inserted into.
 func (in *Inspector) PasteText(text string) (box string, handled bool) {
-	if len(text) < PasteInMemoryBytes && in.held == nil {
+	if len(text) < PasteInMemoryBytes && in.paste.held == nil {
 		return "", false
 	}
 	in.resetView()
-	in.input = text
+	in.paste.text = text
 	return in.boxText(), true
 }
 
 // boxText is what the paste box shows for the current input: all of it, or
 // for a big input a preview, with the input then held in memory.
 func (in *Inspector) boxText() string {
-	in.held = nil
-	if len(in.input) < PasteInMemoryBytes {
-		return in.input
+	in.paste.held = nil
+	if len(in.paste.text) < PasteInMemoryBytes {
+		return in.paste.text
 	}
-	box, _ := token.CutAt(in.input, PastePreviewBytes)
-	analysed, _ := token.CutInput(in.input)
-	in.held = &heldPaste{bytes: len(in.input), preview: len(box), analysed: len(analysed)}
+	box, _ := token.CutAt(in.paste.text, PastePreviewBytes)
+	analysed, _ := token.CutInput(in.paste.text)
+	in.paste.held = &heldPaste{bytes: len(in.paste.text), preview: len(box), analysed: len(analysed)}
 	return box
 }
 
 // ClearInput empties the box and drops a held paste.
 func (in *Inspector) ClearInput() {
 	in.resetView()
-	in.held = nil
-	in.input = ""
+	in.paste.held = nil
+	in.paste.text = ""
 	if in.har.pasted {
 		in.har.clear()
 	}
@@ -112,7 +127,7 @@ func (in *Inspector) onTextDrop(ctx app.Context, e app.Event) {
 		return
 	}
 	text := jsString(data.Call("getData", "text/plain"))
-	if text.Length() < PasteInMemoryBytes && in.held == nil {
+	if text.Length() < PasteInMemoryBytes && in.paste.held == nil {
 		return // small: the browser inserts it where it was dropped
 	}
 	in.takeText(ctx, e, text)
@@ -125,7 +140,7 @@ func (in *Inspector) takeText(ctx app.Context, e app.Event, text app.Value) {
 	units := text.Length()
 	if units >= PasteInMemoryBytes {
 		e.PreventDefault()
-		in.generation++
+		in.paste.generation++
 		in.pasteBig(ctx.JSSrc(), text, units)
 		return
 	}
@@ -138,11 +153,11 @@ func (in *Inspector) takeText(ctx app.Context, e app.Event, text app.Value) {
 	e.PreventDefault()
 	ctx.JSSrc().Set("value", box)
 	if in.routePastedHAR(ctx, true) {
-		in.generation++
+		in.paste.generation++
 		in.analyse()
 		return
 	}
-	in.generation++
+	in.paste.generation++
 	in.setAnalysisStatus("Analysing the paste…")
 	in.analyse()
 }
@@ -156,8 +171,8 @@ func (in *Inspector) pasteBig(box, text app.Value, units int) {
 	box.Set("value", preview)
 	in.resetView()
 	// Until the run has read it all, the input is what the box shows.
-	in.input = preview
-	in.held = &heldPaste{preview: len(preview), reading: true}
+	in.paste.text = preview
+	in.paste.held = &heldPaste{preview: len(preview), reading: true}
 	in.setAnalysisStatus("Reading the paste…")
 	opts := in.analysisOptions()
 	in.analysis.Start(func(p *Pacer) (func(), error) {
@@ -182,7 +197,7 @@ func (in *Inspector) pasteBig(box, text app.Value, units int) {
 		analysed, _ := token.CutInput(whole)
 		held := &heldPaste{bytes: len(whole), preview: len(preview), analysed: len(analysed)}
 		return func() {
-			in.input, in.held = whole, held
+			in.paste.text, in.paste.held = whole, held
 			in.showReport(report, len(whole), took, p)
 		}, nil
 	})
@@ -231,7 +246,7 @@ func readJSString(text app.Value, units int, p *Pacer) (string, error) {
 }
 
 func (in *Inspector) onClearInput(ctx app.Context, e app.Event) {
-	in.generation++
+	in.paste.generation++
 	in.ClearInput()
 	in.status = "Cleared the paste"
 	if box := app.Window().GetElementByID("input"); box.Truthy() {
@@ -242,11 +257,11 @@ func (in *Inspector) onClearInput(ctx app.Context, e app.Event) {
 
 func (in *Inspector) renderHeldPaste() app.UI {
 	return app.P().ID("paste-summary").Class("paste-summary").
-		DataSet("reading", in.held.reading).
-		DataSet("bytes", in.held.bytes).
-		DataSet("analysed-bytes", in.held.analysed).
+		DataSet("reading", in.paste.held.reading).
+		DataSet("bytes", in.paste.held.bytes).
+		DataSet("analysed-bytes", in.paste.held.analysed).
 		Body(
-			app.Span().Text(in.held.summary()+" "),
+			app.Span().Text(in.paste.held.summary()+" "),
 			app.Button().ID("input-clear").Type("button").Text("Clear the paste").OnClick(in.onClearInput),
 		)
 }

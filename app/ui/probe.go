@@ -274,7 +274,7 @@ func (in *Inspector) onDecodeResponse(i int) app.EventHandler {
 		if i >= len(in.probe.steps) || in.probe.steps[i].Response == nil {
 			return
 		}
-		in.input = strings.TrimRight(in.input, "\n") + "\n" + in.probe.steps[i].Response.Body + "\n"
+		in.paste.text = strings.TrimRight(in.paste.text, "\n") + "\n" + in.probe.steps[i].Response.Body + "\n"
 		in.analyse()
 		in.showInput()
 	}

@@ -113,10 +113,10 @@ func (in *Inspector) LoadFile(name string, data []byte) {
 func (in *Inspector) takeFile(ctx app.Context, async bool, name string, data []byte, size int) {
 	in.har.clear()
 	in.resetView()
-	in.generation++
+	in.paste.generation++
 	if timeline.LooksLikeHAR(data) {
-		in.held = nil
-		in.input = ""
+		in.paste.held = nil
+		in.paste.text = ""
 		in.setBox(async, "")
 		in.har.source, in.har.size, in.har.ctx, in.har.async = name, size, ctx, async
 		if size > len(data) {
@@ -130,7 +130,7 @@ func (in *Inspector) takeFile(ctx app.Context, async bool, name string, data []b
 		in.analyse()
 		return
 	}
-	in.input = string(data)
+	in.paste.text = string(data)
 	in.setBox(async, in.boxText())
 	in.status = "Read " + name + " (" + diagnose.ByteSize(size) + ") in this page, as text"
 	if size > len(data) {
@@ -152,7 +152,7 @@ func (in *Inspector) setBox(async bool, text string) {
 // routePastedHAR sends a pasted HAR to the timeline and reports whether the
 // paste was one. A paste that is not a HAR drops a pasted HAR.
 func (in *Inspector) routePastedHAR(ctx app.Context, async bool) bool {
-	head := in.input
+	head := in.paste.text
 	if len(head) > harSniffBytes {
 		head = head[:harSniffBytes]
 	}
@@ -163,8 +163,8 @@ func (in *Inspector) routePastedHAR(ctx app.Context, async bool) bool {
 		return false
 	}
 	in.har.clear()
-	in.har.pasted, in.har.size, in.har.ctx, in.har.async = true, len(in.input), ctx, async
-	in.har.data = []byte(in.input)
+	in.har.pasted, in.har.size, in.har.ctx, in.har.async = true, len(in.paste.text), ctx, async
+	in.har.data = []byte(in.paste.text)
 	in.startTimeline()
 	return true
 }
@@ -280,7 +280,7 @@ func (in *Inspector) analysisText() string {
 	if in.har.pasted {
 		return ""
 	}
-	return in.input
+	return in.paste.text
 }
 
 // Timeline is the last finished timeline (zero when none).
@@ -384,7 +384,7 @@ func (in *Inspector) onDrop(ctx app.Context, e app.Event) {
 
 func (in *Inspector) onClearFile(ctx app.Context, e app.Event) {
 	in.har.clear()
-	in.generation++
+	in.paste.generation++
 	in.status = "Cleared the file"
 	in.analyse()
 }

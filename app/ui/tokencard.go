@@ -47,7 +47,7 @@ func (in *Inspector) renderTokenCard(i int) app.UI {
 		DataSet("token-index", i).
 		DataSet("form", string(t.Form)).
 		Aria("labelledby", "token-title-"+strconv.Itoa(i))
-	if i >= CardsShownWhole && !in.expanded[foldedCardKey(i)] {
+	if i >= CardsShownWhole && !in.paste.expanded[foldedCardKey(i)] {
 		return card.DataSet("folded", true).Body(
 			app.Details().Class("card-fold").OnToggle(in.onOpenCard(i)).Body(
 				app.Summary().Body(
@@ -198,7 +198,7 @@ const MaxMemberRows = 50
 // button to show them all.
 func (in *Inspector) renderMembers(id, caption, noun string, members []token.Member, explain func(token.Member) string) app.UI {
 	shown := members
-	cut := len(members) > MaxMemberRows && !in.expanded[id]
+	cut := len(members) > MaxMemberRows && !in.paste.expanded[id]
 	if cut {
 		shown = members[:MaxMemberRows]
 		caption += " (showing " + strconv.Itoa(MaxMemberRows) + " of " + strconv.Itoa(len(members)) + ")"
@@ -245,10 +245,10 @@ func (in *Inspector) onOpenCard(i int) app.EventHandler {
 // ShowAll renders the member table id ("claims-0", "header-2") whole, or
 // the folded card id ("card-9") whole.
 func (in *Inspector) ShowAll(id string) {
-	if in.expanded == nil {
-		in.expanded = map[string]bool{}
+	if in.paste.expanded == nil {
+		in.paste.expanded = map[string]bool{}
 	}
-	in.expanded[id] = true
+	in.paste.expanded[id] = true
 }
 
 func (in *Inspector) onShowAll(id string) app.EventHandler {
