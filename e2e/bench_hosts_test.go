@@ -53,6 +53,7 @@ type hostRun struct {
 	shown float64
 	bytes int64
 	steps []resourceStep
+	load  benchSample
 }
 
 // resourceStep is one Resource Timing entry, ms since navigation start.
@@ -122,6 +123,7 @@ func TestBenchHosts(t *testing.T) {
 					cold, ratio(0, cold), newTab, ratio(1, newTab), reload, ratio(2, reload), float64(bytes)/1e6)
 				fmt.Fprintf(&steps, "\n%s, %s host, %s, cold (the median run): Resource Timing, ms since navigation\n", p.name, host, n.name)
 				steps.WriteString(formatSteps(median.steps, n))
+				steps.WriteString(formatPhases(median.load, median.steps))
 			}
 		}
 	}
@@ -164,7 +166,7 @@ func benchPageRuns(t *testing.T, p benchPage, host sitesrv.Host, n netProfile, t
 		}
 		tb.waitNetworkIdle(500 * time.Millisecond)
 		total, _ := counter.report()
-		colds = append(colds, hostRun{shown: s.Shown, bytes: total, steps: steps})
+		colds = append(colds, hostRun{shown: s.Shown, bytes: total, steps: steps, load: s})
 		last, closeLast = tb, closeTab
 	}
 	slices.SortFunc(colds, func(a, b hostRun) int { return int(a.shown - b.shown) })
@@ -268,5 +270,25 @@ func formatSteps(steps []resourceStep, n netProfile) string {
 	if n.bytesPerSec > 0 && big.Encoded > 0 {
 		fmt.Fprintf(&b, "  %s took %.0f ms; %d bytes at %.0f Mbit/s take %.0f ms\n", big.Name, big.End-big.Start, big.Encoded, n.bytesPerSec*8/1e6, float64(big.Encoded)/n.bytesPerSec*1000)
 	}
+	return b.String()
+}
+
+// formatPhases splits a cold start into its phases: the wasm's download
+// (Resource Timing), the compile that the streaming loader overlaps with it,
+// Go's start (run until main first blocks), the mount, and the first token.
+// Nothing for a page without wasm.
+func formatPhases(l benchSample, steps []resourceStep) string {
+	if l.Compiled == 0 {
+		return ""
+	}
+	var wasm resourceStep
+	for _, s := range steps {
+		if strings.Contains(s.Name, ".wasm") {
+			wasm = s
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "  phases: wasm request %.0f, downloaded %.0f, compiled+instantiated %.0f (+%.0f after the download), Go started %.0f (+%.0f), app mounted %.0f (+%.0f), token on screen %.0f (+%.0f)\n",
+		wasm.Start, wasm.End, l.Compiled, l.Compiled-wasm.End, l.Ran, l.Ran-l.Compiled, l.Ready, l.Ready-l.Ran, l.Shown, l.Shown-l.Ready)
 	return b.String()
 }
