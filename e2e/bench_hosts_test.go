@@ -288,7 +288,11 @@ func formatPhases(l benchSample, steps []resourceStep) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "  phases: wasm request %.0f, downloaded %.0f, compiled+instantiated %.0f (+%.0f after the download), Go started %.0f (+%.0f), app mounted %.0f (+%.0f), token on screen %.0f (+%.0f)\n",
-		wasm.Start, wasm.End, l.Compiled, l.Compiled-wasm.End, l.Ran, l.Ran-l.Compiled, l.Ready, l.Ready-l.Ran, l.Shown, l.Shown-l.Ready)
+	fmt.Fprintf(&b, "  phases: wasm request %.0f, downloaded %.0f, ", wasm.Start, wasm.End)
+	if l.Module > 0 {
+		fmt.Fprintf(&b, "module compiled %.0f, ", l.Module)
+	}
+	fmt.Fprintf(&b, "page parsed %.0f, instantiated %.0f (+%.0f after the download), Go started %.0f (+%.0f), app mounted %.0f, token on screen %.0f\n",
+		l.Parsed, l.Compiled, l.Compiled-wasm.End, l.Ran, l.Ran-l.Compiled, l.Ready, l.Shown)
 	return b.String()
 }

@@ -94,6 +94,11 @@ func startBrowser(profile string) (context.Context, func(), error) {
 		chromedp.NoFirstRun,
 		chromedp.Headless,
 	)
+	// TOKENSCOPE_JS_FLAGS passes V8 flags to Chromium, for experiments on
+	// where start-up time goes (e.g. --liftoff-only, --no-wasm-lazy-compilation).
+	if f := os.Getenv("TOKENSCOPE_JS_FLAGS"); f != "" {
+		opts = append(opts, chromedp.Flag("js-flags", f))
+	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	stop := func() { cancel(); cancelAlloc() }
