@@ -22,11 +22,11 @@ func (tb *tab) stageText(text string) {
 
 // clipboardPasteJS defines window.__tsClipboardPaste(text), which returns
 // whether the page cancelled the paste (handled it itself).
-const clipboardPasteJS = `window.__tsClipboardPaste = (text) => {
+const clipboardPasteJS = `window.__tsClipboardPaste = (text, staged) => {
 	const ta = document.querySelector("textarea#input");
 	ta.focus();
-	const data = new DataTransfer();
-	data.setData("text/plain", text);
+	const data = staged || new DataTransfer();
+	if (!staged) data.setData("text/plain", text);
 	const ev = new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true});
 	if (ta.dispatchEvent(ev)) {
 		ta.value = text;

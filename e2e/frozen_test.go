@@ -47,6 +47,7 @@ type pasteRun struct {
 	Cancel    bool    `json:"cancel"`    // so did button#cancel-analysis, beside it
 	Took      float64 `json:"took"`      // ms from the paste to the outcome
 	LongTask  float64 `json:"longTask"`  // ms, the longest 'longtask' entry meanwhile
+	Fill      float64 `json:"fill"`      // ms the test took to fill the clipboard (DataTransfer.setData), in a task before the paste
 	BoxLength int     `json:"boxLength"` // characters in the paste box afterwards
 }
 
@@ -61,7 +62,15 @@ func (tb *tab) runBigPaste(text, marker, onProgress string, settle time.Duration
 	js := fmt.Sprintf(`(async () => {
 		%s;
 		const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-		const r = {handled: false, outcome: "timeout", frames: 0, progress: false, cancel: false, took: 0, longTask: 0, boxLength: 0};
+		const r = {handled: false, outcome: "timeout", frames: 0, progress: false, cancel: false, took: 0, longTask: 0, fill: 0, boxLength: 0};
+		// The clipboard is filled in a task before the paste, before long
+		// tasks are recorded: setData is the test standing in for the system
+		// clipboard, not the page's work. Its cost is reported apart.
+		const staged = new DataTransfer();
+		const f0 = performance.now();
+		staged.setData("text/plain", window[%s]);
+		r.fill = performance.now() - f0;
+		await sleep(0);
 		const po = new PerformanceObserver((list) => {
 			for (const e of list.getEntries()) r.longTask = Math.max(r.longTask, e.duration);
 		});
@@ -89,7 +98,7 @@ func (tb *tab) runBigPaste(text, marker, onProgress string, settle time.Duration
 		await sleep(50);
 		const t0 = performance.now();
 		requestAnimationFrame(frame);
-		r.handled = window.__tsClipboardPaste(window[%s]);
+		r.handled = window.__tsClipboardPaste(null, staged);
 		const deadline = t0 + 80000;
 		while (performance.now() < deadline) {
 			if (card()) { r.outcome = "result"; break; }
@@ -103,7 +112,7 @@ func (tb *tab) runBigPaste(text, marker, onProgress string, settle time.Duration
 		po.disconnect();
 		r.boxLength = document.querySelector("textarea#input").value.length;
 		return r;
-	})()`, clipboardPasteJS, jsString(marker), jsString(onProgress), jsString(text), settle.Milliseconds())
+	})()`, clipboardPasteJS, jsString(text), jsString(marker), jsString(onProgress), settle.Milliseconds())
 	return eval[pasteRun](tb, js)
 }
 

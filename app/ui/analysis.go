@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,8 @@ type analysisStats struct {
 	took                  time.Duration
 	yields                int
 	yielded, longestSlice time.Duration
+	// longestSliceAt is where the longest slice ended (Pacer.LongestAt).
+	longestSliceAt string
 	// count is how many analyses ran, shown as #findings' data-analyses so
 	// the browser tests can tell a debounced burst of keystrokes from one
 	// analysis per keystroke.
@@ -113,8 +116,10 @@ type Pacer struct {
 	// yielded how long it waited for it (the page's own work meanwhile).
 	yields  int
 	yielded time.Duration
-	// longest is the longest slice the run worked without yielding.
-	longest time.Duration
+	// longest is the longest slice the run worked without yielding, and
+	// longestAt where it ended (where).
+	longest   time.Duration
+	longestAt string
 }
 
 // Attach makes later runs go off the UI goroutine of the page ctx belongs
@@ -151,6 +156,9 @@ func (r *runner) Start(job Job) {
 	}
 	ui.Async(func() {
 		publish, err := job(p)
+		if err == nil && p.yields > 0 {
+			p.collect()
+		}
 		ui.Dispatch(func(app.Context) {
 			if r.active != p {
 				return // superseded or cancelled: a newer state is shown
@@ -162,6 +170,21 @@ func (r *runner) Start(job Job) {
 			}
 		})
 	})
+}
+
+// collect runs Go's garbage collector in a task of its own, between two
+// yields, once a long run is done. A big paste leaves megabytes of garbage
+// (the text copied in slices, the extraction's scratch), and Go on wasm
+// collects without preemption: left to itself, the cycle fell into the
+// render of the result and made it the run's longest task. Short runs skip
+// it: their garbage is small.
+func (p *Pacer) collect() {
+	if p.yieldAt(time.Now()) != nil {
+		return
+	}
+	p.SetPhase("Collecting garbage")
+	runtime.GC()
+	_ = p.yieldAt(time.Now())
 }
 
 // Cancel stops the run in flight, if any, and reports whether there was
@@ -217,7 +240,9 @@ func (p *Pacer) Yield() error {
 }
 
 func (p *Pacer) yieldAt(now time.Time) error {
-	p.longest = max(p.longest, now.Sub(p.lastYield))
+	if d := now.Sub(p.lastYield); d > p.longest {
+		p.longest, p.longestAt = d, p.where()
+	}
 	err := p.yield(p.ctx)
 	p.yields++
 	p.lastYield = time.Now()
@@ -238,6 +263,20 @@ func (p *Pacer) Progress() (done, total int64, phase string) {
 // yielding. Read it once the job returned.
 func (p *Pacer) Slices() (yields int, yielded, longest time.Duration) {
 	return p.yields, p.yielded, max(p.longest, time.Since(p.lastYield))
+}
+
+// LongestAt says where the longest slice ended: the phase and the progress
+// ("Analysing 524288/1048576"), or "end" when it was the run's last stretch.
+// The bench prints it, to tell which step of a run outgrew its slice.
+func (p *Pacer) LongestAt() string {
+	if time.Since(p.lastYield) > p.longest {
+		return "end"
+	}
+	return p.longestAt
+}
+
+func (p *Pacer) where() string {
+	return *p.phase.Load() + " " + strconv.FormatInt(p.done.Load(), 10) + "/" + strconv.FormatInt(p.total.Load(), 10)
 }
 
 // renderProgress is the running analysis's progress bar and cancel button,

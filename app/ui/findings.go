@@ -16,7 +16,7 @@ func (in *Inspector) renderFindings() app.UI {
 	if in.env.ShowTiming {
 		s = s.DataSet("analysis-us", in.stats.took.Microseconds()).DataSet("analyses", in.stats.count).
 			DataSet("yields", in.stats.yields).DataSet("yielded-us", in.stats.yielded.Microseconds()).
-			DataSet("longest-slice-us", in.stats.longestSlice.Microseconds())
+			DataSet("longest-slice-us", in.stats.longestSlice.Microseconds()).DataSet("longest-slice-at", in.stats.longestSliceAt)
 	}
 	return s.Body(
 		app.H2().ID("findings-title").Text(findingsTitle(r)),

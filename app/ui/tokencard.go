@@ -17,6 +17,12 @@ func (in *Inspector) renderTokens() app.UI {
 	if len(r.Tokens) == 0 {
 		return app.Text("")
 	}
+	if in.cardsHeld {
+		// Drawn in the next task (holdCards).
+		return app.Section().ID("tokens").Aria("labelledby", "tokens-title").Aria("busy", "true").Body(
+			app.H2().ID("tokens-title").Text("Tokens (" + strconv.Itoa(len(r.Tokens)) + ")"),
+		)
+	}
 	return app.Section().ID("tokens").Aria("labelledby", "tokens-title").Body(
 		app.H2().ID("tokens-title").Text("Tokens ("+strconv.Itoa(len(r.Tokens))+")"),
 		app.Range(r.Tokens).Slice(func(i int) app.UI { return in.renderTokenCard(i) }),
