@@ -78,14 +78,20 @@ func yieldByMessage(ctx context.Context) error {
 		onMessage.Release()
 		return fmt.Errorf("yielding to the browser: %w", err)
 	}
-	select {
-	case <-arrived:
+	release := func() {
 		onMessage.Release()
 		_, _ = port1.Call("close")
+	}
+	select {
+	case <-arrived:
+		release()
 	case <-ctx.Done():
-		// The message still arrives and closes arrived; releasing the
-		// callback before that would make it panic, so it is left to the
-		// message (one small leak per cancelled run).
+		// The message was posted and still arrives; releasing the callback
+		// before it does would make it panic. Release it once it has.
+		go func() {
+			<-arrived
+			release()
+		}()
 	}
 	return ctx.Err()
 }

@@ -48,3 +48,25 @@ func safejsGlobalBool(name string) (bool, error) {
 	}
 	return v.Truthy()
 }
+
+// TestYieldCancelledMidWait: a run cancelled while its yield waits for the
+// message returns at once, and the message that still arrives afterwards
+// finds its callback alive (released before it arrives, the call would
+// panic and take the page down); later yields still work. The callback is
+// released once that message has arrived.
+func TestYieldCancelledMidWait(t *testing.T) {
+	for i := 0; i < 100; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- yieldByMessage(ctx) }()
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("run %d: %v, want context.Canceled", i, err)
+		}
+	}
+	for i := 0; i < 10; i++ {
+		if err := yieldByMessage(context.Background()); err != nil {
+			t.Fatalf("yield after cancelled runs: %v", err)
+		}
+	}
+}
