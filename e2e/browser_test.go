@@ -171,7 +171,16 @@ func (tb *tab) finding(code string) string {
 	tb.t.Helper()
 	sel := fmt.Sprintf(`.finding[data-code=%s]`, jsString(code))
 	tb.waitFor(sel)
+	tb.waitCards()
 	return tb.attr(sel, "data-severity")
+}
+
+// waitCards waits until the token cards are drawn: a long analysis shows
+// its verdict and findings first and its cards a task later, with
+// section#tokens aria-busy meanwhile (ui.Inspector.holdCards).
+func (tb *tab) waitCards() {
+	tb.t.Helper()
+	tb.waitJS("the token cards", `!document.querySelector("section#tokens[aria-busy]")`, testTimeout)
 }
 
 // attr reads an attribute of the first element matching selector.

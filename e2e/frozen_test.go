@@ -48,6 +48,7 @@ type pasteRun struct {
 	Took      float64 `json:"took"`      // ms from the paste to the outcome
 	LongTask  float64 `json:"longTask"`  // ms, the longest 'longtask' entry meanwhile
 	Fill      float64 `json:"fill"`      // ms the test took to fill the clipboard (DataTransfer.setData), in a task before the paste
+	Held      bool    `json:"held"`      // the findings were drawn before the token cards (section#tokens aria-busy)
 	BoxLength int     `json:"boxLength"` // characters in the paste box afterwards
 }
 
@@ -62,7 +63,7 @@ func (tb *tab) runBigPaste(text, marker, onProgress string, settle time.Duration
 	js := fmt.Sprintf(`(async () => {
 		%s;
 		const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-		const r = {handled: false, outcome: "timeout", frames: 0, progress: false, cancel: false, took: 0, longTask: 0, fill: 0, boxLength: 0};
+		const r = {handled: false, outcome: "timeout", frames: 0, progress: false, cancel: false, took: 0, longTask: 0, fill: 0, held: false, boxLength: 0};
 		// The clipboard is filled in a task before the paste, before long
 		// tasks are recorded: setData is the test standing in for the system
 		// clipboard, not the page's work. Its cost is reported apart.
@@ -85,6 +86,7 @@ func (tb *tab) runBigPaste(text, marker, onProgress string, settle time.Duration
 		const cancelled = () => (document.querySelector("#status")?.textContent ?? "").includes("Analysis cancelled");
 		let acted = false;
 		const watch = () => {
+			if (document.querySelector("section#tokens[aria-busy]") && !card()) r.held = true;
 			if (!document.querySelector("progress#analysis-progress")) return;
 			r.progress = true;
 			r.cancel = r.cancel || !!document.querySelector("#analysis-running button#cancel-analysis");
@@ -138,6 +140,9 @@ func TestFrozenBigPaste(t *testing.T) {
 			}
 			if !r.Progress || !r.Cancel {
 				t.Errorf("progress shown %v, cancel button beside it %v: want both while the run goes on", r.Progress, r.Cancel)
+			}
+			if !r.Held {
+				t.Error("the result was drawn in one task: want the verdict and findings first, the token cards in the next task")
 			}
 			if r.BoxLength == 0 || r.BoxLength > 64<<10 {
 				t.Errorf("the box holds %d characters, want a preview of at most 64 KiB", r.BoxLength)

@@ -154,7 +154,10 @@ func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took tim
 		}
 	}
 	in.setAnalysisStatus(msg)
-	if p.yields > 0 {
+	// Every report releases the cards a previous one held; only a run long
+	// enough to have shown its progress holds them again.
+	in.cardsHeld = false
+	if p.shown {
 		in.holdCards()
 	}
 }
