@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hack-pad/safejs"
 )
@@ -18,19 +19,37 @@ import (
 // 129+) queues the continuation ahead of other tasks; elsewhere a
 // MessageChannel message does the same without setTimeout's 4 ms clamp.
 //
+// Every fairEvery-th yield goes through a MessageChannel message even where
+// scheduler.yield exists: see fairEvery.
+//
 // Call it from a goroutine (ctx.Async), never from a JS callback.
 func Yield(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if p, ok := schedulerYield(); ok {
-		if _, err := Await(ctx, p); err != nil && ctx.Err() == nil {
-			return fmt.Errorf("yielding to the browser: %w", err)
+	if yields.Add(1)%fairEvery != 0 {
+		if p, ok := schedulerYield(); ok {
+			if _, err := Await(ctx, p); err != nil && ctx.Err() == nil {
+				return fmt.Errorf("yielding to the browser: %w", err)
+			}
+			return ctx.Err()
 		}
-		return ctx.Err()
 	}
 	return yieldByMessage(ctx)
 }
+
+// fairEvery bounds how long a run keeps the browser's ordinary tasks
+// waiting. A scheduler.yield continuation runs ahead of every other task of
+// its priority: input and painting still come first, but timers, network
+// callbacks, postMessage replies (the bookmarklet's bridge) and DevTools
+// commands waited until the whole run was over (seen in CI: a second HAR
+// set through DevTools while the first was analysed arrived only after its
+// two-second run). A message is queued behind the tasks already waiting, so
+// with 30 ms slices they get in at least every 120 ms.
+const fairEvery = 4
+
+// yields counts Yield's calls, for fairEvery.
+var yields atomic.Uint64
 
 // schedulerYield calls scheduler.yield() when the browser has it.
 func schedulerYield() (safejs.Value, bool) {
