@@ -3,6 +3,7 @@ package ui_test
 import (
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -137,5 +138,43 @@ func TestClaimRowsShowAll(t *testing.T) {
 	in.SetInput(manyClaims(120) + " ")
 	if html := app.HTMLString(in); !strings.Contains(html, "show-all-claims-0") {
 		t.Error("a new paste kept the previous paste's expanded tables")
+	}
+}
+
+// TestFindingEvidenceFolded: past ui.FindingsShownWhole a finding keeps its
+// head, title and fix but renders its evidence only when asked; the export
+// keeps every row.
+func TestFindingEvidenceFolded(t *testing.T) {
+	_, now := vectors(t)
+	in := newInspector(now)
+	in.SetInput(testvectors.ChunkedCookieFlood(1 << 20))
+	r := in.Report()
+	var late int
+	for i, f := range r.Findings {
+		if i >= ui.FindingsShownWhole && len(f.Evidence) > 0 {
+			late = i
+			break
+		}
+	}
+	if late == 0 {
+		t.Fatalf("the flood has no finding with evidence past the first %d (%d findings)", ui.FindingsShownWhole, len(r.Findings))
+	}
+	html := app.HTMLString(in)
+	button := `id="show-evidence-` + strconv.Itoa(late) + `"`
+	if !strings.Contains(html, button) {
+		t.Errorf("finding %d offers no button for its evidence", late)
+	}
+	if got, want := strings.Count(html, `class="evidence"`), ui.FindingsShownWhole; got > want {
+		t.Errorf("%d evidence lists rendered, want at most %d", got, want)
+	}
+	if got := strings.Count(html, `class="finding `); got != len(r.Findings) {
+		t.Errorf("%d findings rendered, want all %d", got, len(r.Findings))
+	}
+	if md := diagnose.Markdown(r); !strings.Contains(md, r.Findings[late].Evidence[0].Name) {
+		t.Error("the export lost the folded evidence")
+	}
+	in.ShowAll("evidence-" + strconv.Itoa(late))
+	if html := app.HTMLString(in); strings.Contains(html, button) {
+		t.Error("the button stays once the evidence is shown")
 	}
 }

@@ -25,7 +25,7 @@ func (in *Inspector) renderFindings() app.UI {
 		}),
 		app.Ul().Class("findings").Body(
 			app.Range(r.Findings).Slice(func(i int) app.UI {
-				return renderFinding(i, r.Findings[i], r)
+				return in.renderFinding(i, r.Findings[i], r)
 			}),
 		),
 	)
@@ -53,7 +53,17 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-func renderFinding(i int, f diagnose.Finding, r diagnose.Report) app.UI {
+// FindingsShownWhole is how many findings (worst first) show their
+// evidence at once; past it a finding shows its head, title, detail and fix,
+// and a button that renders its evidence. A flood of malformed tokens gave
+// 67 findings with 646 evidence rows, whose first render was one task of
+// 410 to 450 ms in the page; the export still has every row.
+const FindingsShownWhole = 16
+
+// evidenceKey is the expanded key of a finding whose evidence was asked for.
+func evidenceKey(i int) string { return "evidence-" + strconv.Itoa(i) }
+
+func (in *Inspector) renderFinding(i int, f diagnose.Finding, r diagnose.Report) app.UI {
 	return app.Li().
 		ID("finding-"+strconv.Itoa(i)).
 		Class("finding", "sev-"+string(f.Severity)).
@@ -72,8 +82,19 @@ func renderFinding(i int, f diagnose.Finding, r diagnose.Report) app.UI {
 			app.If(f.Fix != "", func() app.UI {
 				return app.P().Class("fix").Body(app.Strong().Text("Fix: "), app.Span().Text(f.Fix))
 			}),
-			app.If(len(f.Evidence) > 0, func() app.UI { return renderEvidence(f.Evidence) }),
+			app.If(len(f.Evidence) > 0, func() app.UI { return in.renderFindingEvidence(i, f.Evidence) }),
 		)
+}
+
+// renderFindingEvidence is a finding's evidence, or past FindingsShownWhole
+// the button that shows it.
+func (in *Inspector) renderFindingEvidence(i int, ev []diagnose.Evidence) app.UI {
+	if i < FindingsShownWhole || in.paste.expanded[evidenceKey(i)] {
+		return renderEvidence(ev)
+	}
+	return app.Button().ID("show-" + evidenceKey(i)).Class("show-all").Type("button").
+		Text("Show the evidence (" + plural(len(ev), "item") + ")").
+		OnClick(in.onShowAll(evidenceKey(i)))
 }
 
 func renderEvidence(ev []diagnose.Evidence) app.UI {
