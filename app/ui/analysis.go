@@ -187,6 +187,22 @@ func (p *Pacer) collect() {
 	_ = p.yieldAt(time.Now())
 }
 
+// afterRender runs then on the UI goroutine in a task of its own, after the
+// render that is pending now: go-app renders once for all pending
+// dispatches, so a part held out of this render (a long run's token cards,
+// a HAR's timeline view) is released only once that render is done, and
+// the two never share a task. A nil yield (natively) skips the hand-back.
+func afterRender(ui app.Context, yield func(context.Context) error, then func()) {
+	ui.Defer(func(ctx app.Context) {
+		ctx.Async(func() {
+			if yield != nil {
+				_ = yield(ctx)
+			}
+			ctx.Dispatch(func(app.Context) { then() })
+		})
+	})
+}
+
 // Cancel stops the run in flight, if any, and reports whether there was
 // one. The run stops at its next pause and publishes nothing.
 func (r *runner) Cancel() bool {

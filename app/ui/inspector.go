@@ -173,17 +173,10 @@ func (in *Inspector) holdCards() {
 	}
 	in.cardsHeld = true
 	shown := in.stats.count
-	// go-app renders once for all pending dispatches: release the cards
-	// only after this render is done.
-	ui.Defer(func(ctx app.Context) {
-		ctx.Async(func() {
-			_ = yield(ctx)
-			ctx.Dispatch(func(app.Context) {
-				if in.stats.count == shown {
-					in.cardsHeld = false
-				}
-			})
-		})
+	afterRender(ui, yield, func() {
+		if in.stats.count == shown {
+			in.cardsHeld = false
+		}
 	})
 }
 

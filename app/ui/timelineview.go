@@ -224,19 +224,10 @@ func (in *Inspector) startTimeline() {
 			// task of its own, so no one task renders both.
 			in.har.viewHeld = true
 			in.analyse()
-			// go-app renders once for all pending dispatches: release the
-			// view only after this render is done.
-			ctx.Defer(func(ctx app.Context) {
-				ctx.Async(func() {
-					if yield != nil {
-						_ = yield(ctx)
-					}
-					ctx.Dispatch(func(app.Context) {
-						if in.har.run == run {
-							in.har.viewHeld = false
-						}
-					})
-				})
+			afterRender(ctx, yield, func() {
+				if in.har.run == run {
+					in.har.viewHeld = false
+				}
 			})
 		})
 	})
