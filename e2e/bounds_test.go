@@ -3,6 +3,8 @@ package e2e
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,15 @@ func TestBoundsChunkedCookieFlood(t *testing.T) {
 	if !s.Handled {
 		t.Error("the 1 MiB paste was not taken by the page's paste handler")
 	}
+	// 67 findings, 1,348 elements: drawn a batch a task, or their first
+	// render holds the main thread for 200 ms and more.
+	if !s.Staged {
+		t.Error("the flood's findings were drawn in one task: want a batch a task, #findings aria-busy until the last")
+	}
+	tb.waitJS("the last batch of findings", `!document.querySelector("#findings[aria-busy]")`, testTimeout)
+	if n, want := eval[int](tb, `document.querySelectorAll("#findings li.finding").length`), findingsInTitle(tb); n != want {
+		t.Errorf("%d findings drawn, the title counts %d", n, want)
+	}
 	if sev := tb.finding("cookie.chunk_index_too_high"); sev != "warn" {
 		t.Errorf("cookie.chunk_index_too_high severity %q, want warn", sev)
 	}
@@ -59,6 +70,18 @@ func TestBoundsChunkedCookieFlood(t *testing.T) {
 	if tb.attr(`.finding[data-code="input.too_large"]`, "data-code") != "" {
 		t.Error("input.too_large for a 1 MiB paste, under the cap")
 	}
+}
+
+// findingsInTitle adds up the errors and warnings #findings-title counts
+// ("Findings · 65 errors · 2 warnings").
+func findingsInTitle(tb *tab) int {
+	tb.t.Helper()
+	n := 0
+	for _, m := range regexp.MustCompile(`(\d+) (error|warning)`).FindAllStringSubmatch(tb.text("#findings-title"), -1) {
+		v, _ := strconv.Atoi(m[1])
+		n += v
+	}
+	return n
 }
 
 func TestBoundsNestedJSON(t *testing.T) {

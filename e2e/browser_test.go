@@ -175,9 +175,9 @@ func (tb *tab) finding(code string) string {
 	return tb.attr(sel, "data-severity")
 }
 
-// waitCards waits until the token cards are drawn: a long analysis shows
-// its verdict and findings first and its cards a task later, with
-// section#tokens aria-busy meanwhile (ui.Inspector.holdCards).
+// waitCards waits until the token cards are drawn: a long analysis or a
+// large result shows its verdict and findings first and its cards in later
+// tasks, with section#tokens aria-busy meanwhile (ui.Inspector.revealResult).
 func (tb *tab) waitCards() {
 	tb.t.Helper()
 	tb.waitJS("the token cards", `!document.querySelector("section#tokens[aria-busy]")`, testTimeout)

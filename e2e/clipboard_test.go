@@ -53,6 +53,9 @@ type blockSample struct {
 	LongTask float64 `json:"longTask"` // ms, longest PerformanceObserver longtask entry
 	Gap      float64 `json:"gap"`      // ms, longest setTimeout(0) heartbeat gap
 	Handled  bool    `json:"handled"`  // the page cancelled the paste event itself
+	// Staged: some findings were on screen while #findings was still
+	// aria-busy, the rest to come in later tasks (ui.revealResult).
+	Staged bool `json:"staged"`
 }
 
 // measurePaste clears the box, installs the observers, pastes the staged text
@@ -76,7 +79,11 @@ func (tb *tab) measurePaste(settle time.Duration) blockSample {
 		ta.dispatchEvent(new InputEvent("input", {bubbles: true, inputType: "deleteContentBackward"}));
 		await until(() => !finding());
 		await sleep(200);
-		const r = {findings: -1, longTask: 0, gap: 0, handled: false};
+		const r = {findings: -1, longTask: 0, gap: 0, handled: false, staged: false};
+		const stages = new MutationObserver(() => {
+			if (document.querySelector("#findings[aria-busy] [data-code]")) r.staged = true;
+		});
+		stages.observe(document.body, {subtree: true, childList: true, attributes: true});
 		const po = new PerformanceObserver((list) => {
 			for (const e of list.getEntries()) r.longTask = Math.max(r.longTask, e.duration);
 		});
@@ -97,6 +104,7 @@ func (tb *tab) measurePaste(settle time.Duration) blockSample {
 		await sleep(%d);
 		on = false;
 		po.disconnect();
+		stages.disconnect();
 		return r;
 	})()`, clipboardPasteJS, settle.Milliseconds())
 	return eval[blockSample](tb, js)

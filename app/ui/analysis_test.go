@@ -28,16 +28,21 @@ func (y *blockingYield) yield(ctx context.Context) error {
 // mounted is an inspector mounted in go-app's test engine with a Yield, so
 // that analyses run as in the page: in a goroutine, published by a dispatch.
 func mounted(t *testing.T, now time.Time, y *blockingYield) (*ui.Inspector, app.TestEngine) {
-	return mountedSliced(t, now, y, 0)
+	return mountedSliced(t, now, y.yield, 0)
+}
+
+// mountedWith is mounted with yield as the browser's event loop.
+func mountedWith(t *testing.T, now time.Time, yield func(context.Context) error) (*ui.Inspector, app.TestEngine) {
+	return mountedSliced(t, now, yield, 0)
 }
 
 // mountedSliced is mounted with the runner's slice budget set to slice.
-func mountedSliced(t *testing.T, now time.Time, y *blockingYield, slice time.Duration) (*ui.Inspector, app.TestEngine) {
+func mountedSliced(t *testing.T, now time.Time, yield func(context.Context) error, slice time.Duration) (*ui.Inspector, app.TestEngine) {
 	t.Helper()
 	in := ui.NewInspector(ui.Env{
 		Now:   func() time.Time { return now },
 		Zone:  ui.FixedZone{ZoneName: "UTC", Loc: time.UTC},
-		Yield: y.yield,
+		Yield: yield,
 	})
 	e := app.NewTestEngine()
 	if err := e.Load(&ui.AnalysisHost{In: in, Slice: slice}); err != nil {
@@ -79,7 +84,7 @@ func TestAnalysisCancel(t *testing.T) {
 	y := &blockingYield{}
 	// A nanosecond's slice: the run parks at its first pause however fast
 	// the machine is (with 30 ms a quick run could finish unparked).
-	in, e := mountedSliced(t, now, y, time.Nanosecond)
+	in, e := mountedSliced(t, now, y.yield, time.Nanosecond)
 
 	in.SetInput(slowInput(t))
 	// Wait until the run is parked in a yield: it is surely in flight.

@@ -18,14 +18,18 @@ func (in *Inspector) renderFindings() app.UI {
 			DataSet("yields", in.stats.yields).DataSet("yielded-us", in.stats.yielded.Microseconds()).
 			DataSet("longest-slice-us", in.stats.longestSlice.Microseconds()).DataSet("longest-slice-at", in.stats.longestSliceAt)
 	}
+	shown := in.reveal.shownFindings(r)
+	if len(shown) < len(r.Findings) {
+		s = s.Aria("busy", "true") // the rest follow, a batch a task (revealResult)
+	}
 	return s.Body(
 		app.H2().ID("findings-title").Text(findingsTitle(r)),
 		app.If(len(r.Findings) == 0, func() app.UI {
 			return app.P().Class("empty").Text("Nothing to report.")
 		}),
 		app.Ul().Class("findings").Body(
-			app.Range(r.Findings).Slice(func(i int) app.UI {
-				return in.renderFinding(i, r.Findings[i], r)
+			app.Range(shown).Slice(func(i int) app.UI {
+				return in.renderFinding(i, shown[i], r)
 			}),
 		),
 	)

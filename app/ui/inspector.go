@@ -38,9 +38,9 @@ type Inspector struct {
 	analysisStatus string
 	// stats measure the last analysis, for the status line and the bench.
 	stats analysisStats
-	// cardsHeld keeps the token cards out of the render that first shows a
-	// long analysis's verdict and findings (see holdCards).
-	cardsHeld bool
+	// reveal is how much of the report the page draws while a large
+	// result is drawn over several tasks (reveal.go).
+	reveal resultReveal
 
 	// Each panel keeps its own state: the secrets box (secrets.go), the
 	// refresh probe (probe.go), the bookmarklet's bridge (bridge.go).
@@ -154,30 +154,9 @@ func (in *Inspector) showReport(report diagnose.Report, inputBytes int, took tim
 		}
 	}
 	in.setAnalysisStatus(msg)
-	// Every report releases the cards a previous one held; only a run long
-	// enough to have shown its progress holds them again.
-	in.cardsHeld = false
-	if p.shown {
-		in.holdCards()
-	}
-}
-
-// holdCards splits the first render of a long analysis's result in two
-// tasks: the verdict and the findings now, the token cards in the next
-// task. One render of both was the longest task of a big paste (110 to
-// 140 ms on the bench machine). Natively (no yield) nothing is held.
-func (in *Inspector) holdCards() {
-	ui, yield := in.analysis.ui, in.env.Yield
-	if !in.analysis.attached || yield == nil {
-		return
-	}
-	in.cardsHeld = true
-	shown := in.stats.count
-	afterRender(ui, yield, func() {
-		if in.stats.count == shown {
-			in.cardsHeld = false
-		}
-	})
+	// Every report ends the reveal of the previous one. A run long enough
+	// to have shown its progress holds its cards for a task at least.
+	in.revealResult(p.shown)
 }
 
 // times is "once", "twice" or "N times".

@@ -17,15 +17,14 @@ func (in *Inspector) renderTokens() app.UI {
 	if len(r.Tokens) == 0 {
 		return app.Text("")
 	}
-	if in.cardsHeld {
-		// Drawn in the next task (holdCards).
-		return app.Section().ID("tokens").Aria("labelledby", "tokens-title").Aria("busy", "true").Body(
-			app.H2().ID("tokens-title").Text("Tokens (" + strconv.Itoa(len(r.Tokens)) + ")"),
-		)
+	shown := in.reveal.shownCards(r)
+	section := app.Section().ID("tokens").Aria("labelledby", "tokens-title")
+	if shown < len(r.Tokens) {
+		section = section.Aria("busy", "true") // the rest follow (revealResult)
 	}
-	return app.Section().ID("tokens").Aria("labelledby", "tokens-title").Body(
+	return section.Body(
 		app.H2().ID("tokens-title").Text("Tokens ("+strconv.Itoa(len(r.Tokens))+")"),
-		app.Range(r.Tokens).Slice(func(i int) app.UI { return in.renderTokenCard(i) }),
+		app.Range(r.Tokens[:shown]).Slice(func(i int) app.UI { return in.renderTokenCard(i) }),
 	)
 }
 
