@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tokenscope/app/ui"
 	"tokenscope/internal/testvectors"
 )
 
@@ -116,11 +117,11 @@ func TestBoundsBigPaste(t *testing.T) {
 	if got := tb.text(firstToken + " .source"); !strings.Contains(got, "Authorization: Bearer") {
 		t.Errorf("token source %q", got)
 	}
-	if n := eval[int](tb, `document.querySelector("textarea#input").value.length`); n == 0 || n > 64<<10 {
-		t.Errorf("the box holds %d characters, want a preview of at most 64 KiB", n)
+	if n := eval[int](tb, `document.querySelector("textarea#input").value.length`); n == 0 || n > ui.PastePreviewBytes {
+		t.Errorf("the box holds %d characters, want a preview of at most %d bytes", n, ui.PastePreviewBytes)
 	}
 	summary := tb.text("#paste-summary")
-	if !strings.Contains(summary, "Pasted 10.0 MiB; showing the first 64.0 KiB; analysed the first 4.0 MiB.") {
+	if !strings.Contains(summary, "Pasted 10.0 MiB; showing the first 16.0 KiB; analysed the first 4.0 MiB.") {
 		t.Errorf("summary %q", summary)
 	}
 

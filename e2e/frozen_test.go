@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tokenscope/app/ui"
 )
 
 // Issue 10, "never frozen": a big paste is read and analysed in slices off
@@ -144,11 +146,11 @@ func TestFrozenBigPaste(t *testing.T) {
 			if !r.Held {
 				t.Error("the result was drawn in one task: want the verdict and findings first, the token cards in the next task")
 			}
-			if r.BoxLength == 0 || r.BoxLength > 64<<10 {
-				t.Errorf("the box holds %d characters, want a preview of at most 64 KiB", r.BoxLength)
+			if r.BoxLength == 0 || r.BoxLength > ui.PastePreviewBytes {
+				t.Errorf("the box holds %d characters, want a preview of at most %d bytes", r.BoxLength, ui.PastePreviewBytes)
 			}
 			summary := tb.text("#paste-summary")
-			want := fmt.Sprintf("Pasted %s; showing the first 64.0 KiB; analysed the first 4.0 MiB.", mib(size.bytes))
+			want := fmt.Sprintf("Pasted %s; showing the first 16.0 KiB; analysed the first 4.0 MiB.", mib(size.bytes))
 			if !strings.Contains(summary, want) {
 				t.Errorf("summary %q, want %q", summary, want)
 			}

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -31,6 +32,9 @@ func main() {
 		return ui.NewInspector(env)
 	})
 
+	if app.IsClient {
+		go warmCollector(context.Background())
+	}
 	// In the browser this never returns.
 	app.RunWhenOnBrowser()
 

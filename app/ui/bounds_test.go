@@ -44,7 +44,7 @@ func TestPasteBigKeptInMemory(t *testing.T) {
 	}
 	html := app.HTMLString(in)
 	for _, want := range []string{
-		"Pasted 10.0 MiB; showing the first 64.0 KiB; analysed the first 4.0 MiB.",
+		"Pasted 10.0 MiB; showing the first 16.0 KiB; analysed the first 4.0 MiB.",
 		"Typing in the box replaces the pasted text",
 		`id="input-clear"`,
 	} {
