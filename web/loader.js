@@ -22,3 +22,21 @@
   new MutationObserver(sync).observe(label, { childList: true, characterData: true, subtree: true });
   sync();
 })();
+
+// The viewer's time zone (Intl.DateTimeFormat) costs 50 to 100 ms the first
+// time a page asks for it, and the app asks as it starts. Asked here, in an
+// idle moment while app.wasm downloads, the answer is ready by then.
+(function () {
+  const warm = () => {
+    try {
+      Intl.DateTimeFormat().resolvedOptions();
+    } catch (err) {
+      // No Intl: the app falls back to the UTC offset.
+    }
+  };
+  if (typeof requestIdleCallback === "function") {
+    requestIdleCallback(warm, { timeout: 1000 });
+  } else {
+    setTimeout(warm, 0);
+  }
+})();

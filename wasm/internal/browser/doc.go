@@ -3,6 +3,7 @@
 //
 //   - Await: a JS promise awaited from a goroutine, with cancellation;
 //   - Yield: the event loop handed back to the browser in a long analysis;
+//   - Idle: a wait for a moment the browser has nothing else to do;
 //   - Fetch: the probe transport (window.fetch, CORS and network failures
 //     told apart, bodies read with a size cap);
 //   - ConnectBridge: the bookmarklet's postMessage bridge to the app's tab
