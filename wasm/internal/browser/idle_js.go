@@ -18,11 +18,7 @@ func Idle(ctx context.Context, timeout time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	fired := make(chan struct{})
-	callback, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
-		close(fired)
-		return nil
-	})
+	callback, fired, err := oneShotCallback()
 	if err != nil {
 		return fmt.Errorf("waiting for an idle moment: %w", err)
 	}
@@ -40,16 +36,6 @@ func Idle(ctx context.Context, timeout time.Duration) error {
 		callback.Release()
 		return fmt.Errorf("waiting for an idle moment: %w", err)
 	}
-	select {
-	case <-fired:
-		callback.Release()
-	case <-ctx.Done():
-		// The callback still fires; release it once it has (see
-		// yieldByMessage).
-		go func() {
-			<-fired
-			callback.Release()
-		}()
-	}
+	waitCalled(ctx, fired, callback.Release)
 	return ctx.Err()
 }

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hack-pad/safejs"
@@ -79,11 +80,7 @@ func yieldByMessage(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("yielding to the browser: %w", err)
 	}
-	arrived := make(chan struct{})
-	onMessage, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
-		close(arrived)
-		return nil
-	})
+	onMessage, arrived, err := oneShotCallback()
 	if err != nil {
 		return fmt.Errorf("yielding to the browser: %w", err)
 	}
@@ -97,20 +94,37 @@ func yieldByMessage(ctx context.Context) error {
 		onMessage.Release()
 		return fmt.Errorf("yielding to the browser: %w", err)
 	}
-	release := func() {
+	waitCalled(ctx, arrived, func() {
 		onMessage.Release()
 		_, _ = port1.Call("close")
-	}
+	})
+	return ctx.Err()
+}
+
+// oneShotCallback is a JS function that closes called when the browser
+// calls it (once).
+func oneShotCallback() (safejs.Func, <-chan struct{}, error) {
+	called := make(chan struct{})
+	var once sync.Once
+	fn, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		once.Do(func() { close(called) })
+		return nil
+	})
+	return fn, called, err
+}
+
+// waitCalled waits until a oneShotCallback was called or ctx ended, and
+// runs release once the callback was called: a callback that is still to
+// be called (the message posted, the idle callback requested) must stay
+// alive until it is, or the browser's call panics and takes the page down.
+func waitCalled(ctx context.Context, called <-chan struct{}, release func()) {
 	select {
-	case <-arrived:
+	case <-called:
 		release()
 	case <-ctx.Done():
-		// The message was posted and still arrives; releasing the callback
-		// before it does would make it panic. Release it once it has.
 		go func() {
-			<-arrived
+			<-called
 			release()
 		}()
 	}
-	return ctx.Err()
 }
