@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,29 @@ func probeSetup(t *testing.T, cfg backend.Config, allowInspector bool) (*tab, *b
 	return tb, srv, origin
 }
 
+// waitStill waits until the element matching selector stays where it is for
+// two samples 25 ms apart, at most a second. chromedp.Click reads the
+// element's box, then sends the mouse to its centre: a render still in
+// flight (go-app draws on its next frame after an input event) that moves
+// the element in between makes the click land elsewhere. Seen in CI: the
+// backend field's form message changed a line after typing, and the probe
+// button's click went nowhere.
+func (tb *tab) waitStill(selector string) {
+	tb.t.Helper()
+	eval[bool](tb, fmt.Sprintf(`(async () => {
+		const box = () => { const el = document.querySelector(%s); if (!el) return ""; const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); };
+		const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+		let last = box(), same = 0;
+		for (let i = 0; i < 40 && same < 2; i++) {
+			await sleep(25);
+			const now = box();
+			same = now === last ? same + 1 : 0;
+			last = now;
+		}
+		return true;
+	})()`, jsString(selector)))
+}
+
 // click waits for selector and clicks it.
 //
 // go-app may re-render between chromedp's query and its click, which
@@ -36,6 +60,7 @@ func (tb *tab) click(selector string) {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		tb.waitFor(selector)
+		tb.waitStill(selector)
 		if err = chromedp.Do(tb.ctx, chromedp.Click(selector)); err == nil || !isDetachedNode(err) {
 			break
 		}
